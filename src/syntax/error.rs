@@ -1,0 +1,42 @@
+//! Syntax errors: what is wrong, where (a byte span), and the way out.
+//!
+//! Rendering with a caret is the report's job; this only carries the facts.
+
+use std::fmt;
+
+use super::span::Span;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Span,
+    /// One line naming the problem, e.g. "`;` is not supported".
+    pub message: String,
+    /// How to get what the user meant, if there is a known way.
+    pub help: Option<String>,
+}
+
+impl SyntaxError {
+    pub fn new(span: Span, message: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> SyntaxError {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SyntaxError {}
+
+/// The hint shared by every construct that only a real shell can run.
+pub const SHELL_HINT: &str = "to use shell syntax, run a shell as one stage: sh -c '...'";

@@ -1,0 +1,291 @@
+//! The parser: tokens to a [`Pipeline`].
+//!
+//! Grammar (one pipeline; newlines may follow a `|`):
+//! `pipeline := command (pipe newline* command)*`,
+//! `command := (assignment)* (word | redirect)+`.
+
+use super::ast::{Assignment, Command, Connector, ConnectorKind, Pipeline, Redirect, Word, WordPart};
+use super::error::{SHELL_HINT, SyntaxError};
+use super::lexer::lex;
+use super::span::Span;
+use super::token::{Token, TokenKind};
+
+/// Parse an expression into its syntax tree.
+///
+/// ```
+/// let pipeline = pipe_run::syntax::parse("ls -l | grep txt").unwrap();
+/// assert_eq!(pipeline.stages.len(), 2);
+/// ```
+pub fn parse(text: &str) -> Result<Pipeline, SyntaxError> {
+    let tokens = lex(text)?;
+    Parser {
+        tokens,
+        pos: 0,
+        end: text.len(),
+    }
+    .pipeline()
+}
+
+/// Words that a shell treats as its own syntax in command position.
+const RESERVED: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for",
+    "{", "}", "!", "[[", "]]", "function", "select",
+];
+
+struct Parser {
+    tokens: Vec<Token>,
+    pos: usize,
+    /// Length of the text, for errors at its end.
+    end: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.pos)
+    }
+
+    fn skip_newlines(&mut self) {
+        while matches!(self.peek(), Some(Token { kind: TokenKind::Newline, .. })) {
+            self.pos += 1;
+        }
+    }
+
+    fn pipeline(mut self) -> Result<Pipeline, SyntaxError> {
+        self.skip_newlines();
+        let mut stages = vec![self.command(None)?];
+        let mut connectors = Vec::new();
+        loop {
+            match self.peek().cloned() {
+                None => break,
+                Some(Token {
+                    kind:
+                        TokenKind::Pipe {
+                            stderr_too,
+                            attributes,
+                        },
+                    span,
+                }) => {
+                    self.pos += 1;
+                    self.skip_newlines();
+                    connectors.push(Connector {
+                        kind: if stderr_too {
+                            ConnectorKind::StdoutAndStderr
+                        } else {
+                            ConnectorKind::Stdout
+                        },
+                        attributes,
+                        span,
+                    });
+                    stages.push(self.command(Some(span))?);
+                }
+                Some(Token {
+                    kind: TokenKind::Newline,
+                    span,
+                }) => {
+                    self.skip_newlines();
+                    if let Some(next) = self.peek() {
+                        let at = if matches!(next.kind, TokenKind::Pipe { .. }) {
+                            next.span
+                        } else {
+                            span
+                        };
+                        return Err(SyntaxError::new(
+                            at,
+                            "a newline ends the pipeline, but more follows: pipe-run runs one pipeline",
+                        )
+                        .help("to continue a pipeline on the next line, end the line with `|` or `\\`"));
+                    }
+                }
+                Some(token) => unreachable!("command() stops only at a pipe or newline: {token:?}"),
+            }
+        }
+        Ok(Pipeline { stages, connectors })
+    }
+
+    /// One simple command. `after` is the span of the pipe before it, for
+    /// the error when it is missing.
+    fn command(&mut self, after: Option<Span>) -> Result<Command, SyntaxError> {
+        let mut assignments = Vec::new();
+        let mut words: Vec<Word> = Vec::new();
+        let mut redirects = Vec::new();
+        let mut span: Option<Span> = None;
+        while let Some(token) = self.peek().cloned() {
+            match token.kind {
+                TokenKind::Pipe { .. } | TokenKind::Newline => break,
+                TokenKind::Word(word) => {
+                    self.pos += 1;
+                    if words.is_empty() {
+                        if let Some(assignment) = as_assignment(&word) {
+                            assignments.push(assignment);
+                        } else {
+                            if assignments.is_empty() && redirects.is_empty() {
+                                check_reserved(&word)?;
+                            }
+                            words.push(word);
+                        }
+                    } else {
+                        words.push(word);
+                    }
+                }
+                TokenKind::Redirect { fd, op } => {
+                    self.pos += 1;
+                    let target = match self.peek() {
+                        Some(Token {
+                            kind: TokenKind::Word(w),
+                            ..
+                        }) => w.clone(),
+                        _ => {
+                            return Err(SyntaxError::new(
+                                token.span,
+                                "missing file name after redirection",
+                            ));
+                        }
+                    };
+                    self.pos += 1;
+                    let redirect = Redirect {
+                        fd,
+                        op,
+                        span: token.span.to(target.span),
+                        target,
+                    };
+                    super::redirect::check_dup_target(&redirect)?;
+                    redirects.push(redirect);
+                }
+            }
+            let token_span = self.tokens[self.pos - 1].span;
+            span = Some(span.map_or(token_span, |s| s.to(token_span)));
+        }
+        let Some(span) = span else {
+            let at = match (self.peek(), after) {
+                (Some(t), _) => t.span,
+                (None, Some(pipe)) => pipe,
+                (None, None) => Span::new(self.end, self.end),
+            };
+            let message = match after {
+                Some(_) => "missing command after `|`",
+                None if self.peek().is_some() => "missing command before `|`",
+                None => "empty pipeline: there is no command to run",
+            };
+            return Err(SyntaxError::new(at, message));
+        };
+        Ok(Command {
+            assignments,
+            words,
+            redirects,
+            span,
+        })
+    }
+}
+
+/// `NAME=value` when the word starts with an unquoted name and `=`.
+fn as_assignment(word: &Word) -> Option<Assignment> {
+    let Some(WordPart::Literal {
+        text,
+        quoted: false,
+    }) = word.parts.first()
+    else {
+        return None;
+    };
+    let eq = text.find('=')?;
+    let name = &text[..eq];
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    if !(first.is_ascii_alphabetic() || first == '_')
+        || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return None;
+    }
+    let mut parts = word.parts.clone();
+    let rest = text[eq + 1..].to_string();
+    if rest.is_empty() {
+        parts.remove(0);
+    } else {
+        parts[0] = WordPart::Literal {
+            text: rest,
+            quoted: false,
+        };
+    }
+    Some(Assignment {
+        name: name.to_string(),
+        value: Word {
+            parts,
+            span: Span::new(word.span.start + eq + 1, word.span.end),
+        },
+        span: word.span,
+    })
+}
+
+fn check_reserved(word: &Word) -> Result<(), SyntaxError> {
+    if let [WordPart::Literal {
+        text,
+        quoted: false,
+    }] = word.parts.as_slice()
+    {
+        if RESERVED.contains(&text.as_str()) {
+            let what = match text.as_str() {
+                "{" | "}" => "command groups `{ ... }` are not supported".to_string(),
+                "!" => "negating a pipeline with `!` is not supported".to_string(),
+                _ => format!("the shell keyword `{text}` is not supported"),
+            };
+            return Err(SyntaxError::new(word.span, what).help(SHELL_HINT));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_and_connectors() {
+        let p = parse("a x | b |& c").unwrap();
+        assert_eq!(p.stages.len(), 3);
+        assert_eq!(p.connectors[1].kind, ConnectorKind::StdoutAndStderr);
+        assert_eq!(p.stages[0].words.len(), 2);
+    }
+
+    #[test]
+    fn newlines_after_pipe_continue() {
+        let p = parse("\n# comment\na |\n\n  # more\n b\n\n").unwrap();
+        assert_eq!(p.stages.len(), 2);
+    }
+
+    #[test]
+    fn newline_between_commands_is_refused() {
+        let err = parse("a\nb").unwrap_err();
+        assert_eq!(err.span.start, 1);
+    }
+
+    #[test]
+    fn assignments_only_before_the_command() {
+        let p = parse("A=1 >f B=2 env C=3").unwrap();
+        let c = &p.stages[0];
+        assert_eq!(c.assignments.len(), 2);
+        assert_eq!(c.words.len(), 2);
+        assert_eq!(c.assignments[1].name, "B");
+        assert_eq!(c.redirects.len(), 1);
+    }
+
+    #[test]
+    fn missing_commands() {
+        assert_eq!(parse("").unwrap_err().message, "empty pipeline: there is no command to run");
+        assert_eq!(parse("a |").unwrap_err().span, Span::new(2, 3));
+        assert_eq!(parse("| a").unwrap_err().span, Span::new(0, 1));
+        assert_eq!(parse("a | | b").unwrap_err().span, Span::new(4, 5));
+    }
+
+    #[test]
+    fn keywords_in_command_position() {
+        assert_eq!(parse("ls | if x").unwrap_err().span, Span::new(5, 7));
+        assert!(parse("echo if").is_ok());
+        assert!(parse("'if' x").is_ok());
+        assert!(parse("{ ls").is_err());
+    }
+
+    #[test]
+    fn redirect_needs_target() {
+        assert!(parse("cat <").is_err());
+        assert!(parse("cat > | x").is_err());
+    }
+}
