@@ -1,0 +1,91 @@
+//! Word expansion, as POSIX `sh` (dash) does it: tilde, parameters, field
+//! splitting on IFS, pathname expansion (globs), quote removal.
+//!
+//! Input is the syntax tree's [`Word`]s; output is bytes, because arguments,
+//! file names and environment values on Unix are bytes, not UTF-8.
+
+mod fields;
+mod glob;
+mod params;
+mod pattern;
+mod tilde;
+mod word;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod testutil;
+
+use std::ffi::OsString;
+
+use crate::syntax::ast::Word;
+use crate::syntax::span::Span;
+
+use fields::Builder;
+use word::Context;
+
+/// What parameter expansion can see.
+#[derive(Debug, Clone, Default)]
+pub struct Vars {
+    /// Variables: pipe-run's environment (IFS is never taken from it: dash
+    /// ignores an inherited IFS, so IFS is always space, tab, newline).
+    pub env: Vec<(OsString, OsString)>,
+    /// `$0`.
+    pub zero: OsString,
+    /// `$1`, `$2`, ...
+    pub positional: Vec<OsString>,
+    /// `-u`: expanding an unset parameter is an error.
+    pub nounset: bool,
+    /// `$$`.
+    pub pid: u32,
+}
+
+/// Why an expansion failed; `span` points at the offending expansion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpandError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Expand command words: every expansion, then field splitting and globbing
+/// of unquoted results, then quote removal. One word may give zero or more
+/// fields.
+pub fn expand_words(words: &[Word], vars: &Vars) -> Result<Vec<Vec<u8>>, ExpandError> {
+    let mut out = Vec::new();
+    for word in words {
+        let mut b = Builder::new(false);
+        word::expand_parts(
+            &word.parts,
+            Context::Top { assignment: false },
+            vars,
+            &mut b,
+        )?;
+        for field in b.into_fields() {
+            for piece in fields::split(&field) {
+                match glob::expand(&piece) {
+                    Some(paths) => out.extend(paths),
+                    None => out.push(piece.into_iter().map(|(b, _)| b).collect()),
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Expand a word that must stay one field: a redirection target (no field
+/// splitting, no globbing, as dash does).
+pub fn expand_single(word: &Word, vars: &Vars) -> Result<Vec<u8>, ExpandError> {
+    one_field(word, false, vars)
+}
+
+/// Expand the value of a `NAME=value` assignment: like [`expand_single`],
+/// plus tilde expansion after `=` and after each unquoted `:`.
+pub fn expand_assignment(word: &Word, vars: &Vars) -> Result<Vec<u8>, ExpandError> {
+    one_field(word, true, vars)
+}
+
+fn one_field(word: &Word, assignment: bool, vars: &Vars) -> Result<Vec<u8>, ExpandError> {
+    let mut b = Builder::new(true);
+    word::expand_parts(&word.parts, Context::Top { assignment }, vars, &mut b)?;
+    Ok(b.into_piece().into_iter().map(|(b, _)| b).collect())
+}

@@ -1,0 +1,64 @@
+//! Walks a word's parts in order, feeding the field builder: literals with
+//! the origin their quoting gives them (after tilde expansion), parameters
+//! through `params`. Shared by top-level words and the words nested in `${}`.
+
+use crate::syntax::ast::WordPart;
+
+use super::fields::{Builder, Origin};
+use super::tilde::{self, Tilde};
+use super::{ExpandError, Vars, params};
+
+/// Where the parts being walked sit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Context {
+    /// A whole word; `assignment` enables tilde expansion after `:`.
+    Top { assignment: bool },
+    /// The word (or pattern) inside `${x-word}`; `quoted` if the expansion
+    /// itself is inside double quotes.
+    Nested { quoted: bool },
+}
+
+pub(super) fn expand_parts(
+    parts: &[WordPart],
+    ctx: Context,
+    vars: &Vars,
+    out: &mut Builder,
+) -> Result<(), ExpandError> {
+    let (unquoted_origin, outer_quoted) = match ctx {
+        Context::Top { .. } => (Origin::Literal, false),
+        // Text inside an unquoted `${x-a b}` is part of an expansion result:
+        // it splits and globs like one.
+        Context::Nested { quoted: false } => (Origin::Expanded, false),
+        Context::Nested { quoted: true } => (Origin::Quoted, true),
+    };
+    let after_colon = ctx == Context::Top { assignment: true };
+    let mut at_tilde = !outer_quoted;
+    for (i, part) in parts.iter().enumerate() {
+        match part {
+            WordPart::Literal { text, quoted: true } => {
+                out.mark();
+                out.push(text.as_bytes(), Origin::Quoted);
+                at_tilde = false;
+            }
+            WordPart::Literal {
+                text,
+                quoted: false,
+            } => {
+                let how = Tilde {
+                    at_start: at_tilde,
+                    after_colon,
+                    last_part: i + 1 == parts.len(),
+                };
+                tilde::push_literal(text, unquoted_origin, how, vars, out);
+                if !text.is_empty() {
+                    at_tilde = after_colon && text.ends_with(':');
+                }
+            }
+            WordPart::Param(pe) => {
+                params::expand(pe, outer_quoted, vars, out)?;
+                at_tilde = false;
+            }
+        }
+    }
+    Ok(())
+}
