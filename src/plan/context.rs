@@ -1,0 +1,47 @@
+//! What a plan is built against: variables, positional parameters, and the
+//! fds pipe-run itself passes down to its stages.
+
+use std::ffi::OsString;
+use std::os::fd::RawFd;
+
+use crate::expand::Vars;
+
+use super::redirect::MAX_FD;
+
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub vars: Vars,
+    /// Fds 0-9 that are open in pipe-run without close-on-exec: a stage
+    /// inherits them, as a shell passes its own fds to commands.
+    pub inherited_fds: Vec<u32>,
+}
+
+impl Context {
+    /// The context of this process: its environment and open fds.
+    ///
+    /// `zero` becomes `$0` and `args` the positional parameters.
+    pub fn from_process(zero: OsString, args: Vec<OsString>, nounset: bool) -> Context {
+        Context {
+            vars: Vars {
+                env: std::env::vars_os().collect(),
+                zero,
+                positional: args,
+                nounset,
+                pid: std::process::id(),
+            },
+            inherited_fds: inherited_fds(),
+        }
+    }
+}
+
+/// Fds 0-9 open without `FD_CLOEXEC`.
+pub fn inherited_fds() -> Vec<u32> {
+    (0..=MAX_FD)
+        .filter(|&fd| {
+            // SAFETY: F_GETFD only reads the flags of a descriptor number; an
+            // unopened number fails with EBADF and nothing is touched.
+            let flags = unsafe { libc::fcntl(fd as RawFd, libc::F_GETFD) };
+            flags >= 0 && flags & libc::FD_CLOEXEC == 0
+        })
+        .collect()
+}
