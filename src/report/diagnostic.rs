@@ -1,0 +1,89 @@
+//! Rendering an error that points into the expression: the message, the
+//! source line, and a caret under the offending columns.
+
+use crate::syntax::Span;
+
+/// The expression text and where it came from (a file, for `-f`).
+pub struct Source<'a> {
+    pub text: &'a str,
+    pub origin: Option<&'a str>,
+}
+
+/// ```text
+/// pipe-run: grpe: command not found
+///   grpe foo | wc -l
+///   ^^^^
+/// ```
+pub fn render(source: &Source, span: Span, message: &str, help: Option<&str>) -> String {
+    let text = source.text;
+    let start = floor_char(text, span.start.min(text.len()));
+    let end = floor_char(text, span.end.clamp(start, text.len()));
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[line_start..line_end];
+    let mut out = format!("pipe-run: {message}\n");
+    if source.origin.is_some() || text.trim_end_matches('\n').contains('\n') {
+        let number = text[..line_start].matches('\n').count() + 1;
+        let column = text[line_start..start].chars().count() + 1;
+        let origin = source.origin.unwrap_or("expression");
+        out.push_str(&format!("  --> {origin}:{number}:{column}\n"));
+    }
+    let pad: String = text[line_start..start]
+        .chars()
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    let width = text[start..end.min(line_end)].chars().count().max(1);
+    out.push_str(&format!("  {line}\n  {pad}{}\n", "^".repeat(width)));
+    if let Some(help) = help {
+        out.push_str(&format!("  help: {help}\n"));
+    }
+    out
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_under_the_span() {
+        let source = Source {
+            text: "ls; rm x",
+            origin: None,
+        };
+        let out = render(&source, Span::new(2, 3), "`;` is not supported", Some("h"));
+        assert_eq!(
+            out,
+            "pipe-run: `;` is not supported\n  ls; rm x\n    ^\n  help: h\n"
+        );
+    }
+
+    #[test]
+    fn multi_line_sources_name_line_and_column() {
+        let source = Source {
+            text: "a |\n\tgrpe x\n",
+            origin: Some("f.pipe"),
+        };
+        let out = render(&source, Span::new(5, 9), "grpe: command not found", None);
+        assert_eq!(
+            out,
+            "pipe-run: grpe: command not found\n  --> f.pipe:2:2\n  \tgrpe x\n  \t^^^^\n"
+        );
+    }
+
+    #[test]
+    fn span_at_the_end() {
+        let source = Source {
+            text: "a |",
+            origin: None,
+        };
+        let out = render(&source, Span::new(3, 3), "missing", None);
+        assert!(out.ends_with("  a |\n     ^\n"), "{out}");
+    }
+}

@@ -1,0 +1,7 @@
+//! Step 4 of the flow: what a run came to, and how to tell the user.
+
+pub mod diagnostic;
+pub mod explain;
+pub mod outcome;
+pub mod status;
+pub mod summary;

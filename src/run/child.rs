@@ -1,0 +1,164 @@
+//! The child side of a spawn: what runs between `fork` and `execve`.
+//!
+//! Everything here is prepared by the parent beforehand ([`ChildSetup`]), and
+//! the child only makes async-signal-safe syscalls on it: no allocation, no
+//! locks, no formatting. Failures are reported to the parent as an errno and
+//! the index of the step that failed, over a close-on-exec pipe that reads
+//! as empty once `execve` succeeds.
+
+use std::ffi::{CString, c_char, c_int};
+use std::os::fd::RawFd;
+
+/// A step of the child's fd setup, with raw fd numbers as the child sees
+/// them. Sources the parent owns are all numbered above [`super::fds::FLOOR`],
+/// so no step can overwrite a source that a later step needs.
+#[derive(Debug)]
+pub enum ChildFd {
+    Dup {
+        from: RawFd,
+        to: RawFd,
+    },
+    Close(RawFd),
+    /// Opened by the child itself: used for FIFOs, whose open blocks until
+    /// the other end is opened (perhaps by a later stage).
+    Open {
+        path: CString,
+        flags: c_int,
+        to: RawFd,
+    },
+}
+
+/// Which step failed, as reported back to the parent.
+pub const STEP_EXEC: u32 = u32::MAX;
+pub const STEP_SETUP: u32 = u32::MAX - 1;
+
+/// Everything the child needs, built before `fork`.
+pub struct ChildSetup {
+    pub program: CString,
+    /// Keeps the argument strings alive for `argv`.
+    pub _args: Vec<CString>,
+    /// Null-terminated pointers into `_args`.
+    pub argv: Vec<*const c_char>,
+    /// `sh program args...`, for a program the kernel will not run
+    /// (ENOEXEC): POSIX shells run such a file as a shell script.
+    pub sh_argv: Vec<*const c_char>,
+    pub _env: Vec<CString>,
+    pub envp: Vec<*const c_char>,
+    /// The process group to join; 0 makes the child the leader of a new one.
+    pub pgid: libc::pid_t,
+    /// The terminal to give to the new group when pipe-run is in the
+    /// foreground (the child does it too, so that it cannot read the
+    /// terminal before the parent gets round to it).
+    pub foreground_tty: Option<RawFd>,
+    /// pipe-run's pid, to notice it died before the death signal was set.
+    pub parent: libc::pid_t,
+    pub fds: Vec<ChildFd>,
+    /// Write end of the error report pipe.
+    pub report: RawFd,
+    /// Signals to reset to their default action before unblocking.
+    pub reset_signals: Vec<c_int>,
+}
+
+const SH: &[u8] = b"/bin/sh\0";
+
+impl ChildSetup {
+    /// Runs in the child after `fork`, with every signal blocked. Never
+    /// returns.
+    ///
+    /// # Safety
+    /// Must only be called in a freshly forked child.
+    pub unsafe fn exec(&self) -> ! {
+        // SAFETY: every call below is an async-signal-safe syscall wrapper
+        // operating on memory prepared before the fork and not shared with
+        // any other thread of this (single-threaded) child.
+        unsafe {
+            libc::setpgid(0, self.pgid);
+            if let Some(tty) = self.foreground_tty {
+                // SIGTTOU is blocked, so a background group may do this.
+                libc::tcsetpgrp(tty, libc::getpgrp());
+            }
+            // If pipe-run dies, even by SIGKILL, its stages die too.
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            if libc::getppid() != self.parent {
+                libc::_exit(128 + libc::SIGKILL);
+            }
+            for (index, step) in self.fds.iter().enumerate() {
+                let ok = match *step {
+                    ChildFd::Dup { from, to } if from == to => {
+                        libc::fcntl(to, libc::F_SETFD, 0) >= 0
+                    }
+                    ChildFd::Dup { from, to } => libc::dup2(from, to) >= 0,
+                    ChildFd::Close(fd) => {
+                        libc::close(fd);
+                        true
+                    }
+                    ChildFd::Open {
+                        ref path,
+                        flags,
+                        to,
+                    } => {
+                        let fd = libc::open(path.as_ptr(), flags | libc::O_CLOEXEC, 0o666);
+                        if fd < 0 {
+                            false
+                        } else if fd == to {
+                            libc::fcntl(to, libc::F_SETFD, 0) >= 0
+                        } else {
+                            let ok = libc::dup2(fd, to) >= 0;
+                            libc::close(fd);
+                            ok
+                        }
+                    }
+                };
+                if !ok {
+                    self.fail(index as u32, 126);
+                }
+            }
+            for &sig in &self.reset_signals {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+            let mut empty: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut empty);
+            if libc::pthread_sigmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut()) != 0 {
+                self.fail(STEP_SETUP, 126);
+            }
+            libc::execve(
+                self.program.as_ptr(),
+                self.argv.as_ptr(),
+                self.envp.as_ptr(),
+            );
+            if *libc::__errno_location() == libc::ENOEXEC {
+                libc::execve(
+                    SH.as_ptr().cast(),
+                    self.sh_argv.as_ptr(),
+                    self.envp.as_ptr(),
+                );
+            }
+            let status = if *libc::__errno_location() == libc::ENOENT {
+                127
+            } else {
+                126
+            };
+            self.fail(STEP_EXEC, status)
+        }
+    }
+
+    /// Report errno and the failed step, then exit.
+    unsafe fn fail(&self, step: u32, status: c_int) -> ! {
+        // SAFETY: async-signal-safe calls on a stack buffer.
+        unsafe {
+            let errno = *libc::__errno_location();
+            let mut buf = [0u8; 8];
+            buf[..4].copy_from_slice(&errno.to_ne_bytes());
+            buf[4..].copy_from_slice(&step.to_ne_bytes());
+            libc::write(self.report, buf.as_ptr().cast(), buf.len());
+            libc::_exit(status)
+        }
+    }
+}
+
+/// Decode a report read from the pipe: `(errno, step)`.
+pub fn decode_report(buf: &[u8]) -> Option<(i32, u32)> {
+    let errno = i32::from_ne_bytes(buf.get(..4)?.try_into().ok()?);
+    let step = u32::from_ne_bytes(buf.get(4..8)?.try_into().ok()?);
+    Some((errno, step))
+}

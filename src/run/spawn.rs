@@ -1,0 +1,210 @@
+//! Starting one stage: prepare its [`ChildSetup`] in the parent, fork, and
+//! let the child apply it.
+
+use std::ffi::{CString, c_int};
+use std::fs::OpenOptions;
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::path::Path;
+
+use nix::fcntl::OFlag;
+use nix::unistd::{ForkResult, Pid, fork, pipe2, setpgid};
+
+use super::child::{ChildFd, ChildSetup};
+use super::fds::above_floor;
+use super::signals::BlockAll;
+use crate::plan::{Carries, FdAction, OpenMode, Stage};
+
+/// Files a stage redirects to, opened by the parent once the whole plan has
+/// validated: one slot per redirection, `None` where the child opens the file
+/// itself (a FIFO) or the redirection opens nothing.
+pub type StageFiles = Vec<Option<OwnedFd>>;
+
+/// Open the files of every stage, in order. FIFOs are left to the child:
+/// opening one blocks until its other end is opened, maybe by a later stage.
+pub fn open_files(stage: &Stage) -> io::Result<StageFiles> {
+    stage
+        .redirects
+        .iter()
+        .map(|action| match action {
+            FdAction::Open { path, mode, .. } if !is_blocking_fifo(path, *mode) => {
+                let file = options(*mode).open(path).map_err(|e| {
+                    io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display()))
+                })?;
+                above_floor(file.into()).map(Some)
+            }
+            _ => Ok(None),
+        })
+        .collect()
+}
+
+fn options(mode: OpenMode) -> OpenOptions {
+    let mut o = OpenOptions::new();
+    match mode {
+        OpenMode::Read => o.read(true),
+        OpenMode::Write => o.write(true).create(true).truncate(true),
+        OpenMode::Append => o.append(true).create(true),
+        OpenMode::ReadWrite => o.read(true).write(true).create(true),
+    };
+    o.custom_flags(libc::O_CLOEXEC);
+    o
+}
+
+fn open_flags(mode: OpenMode) -> c_int {
+    match mode {
+        OpenMode::Read => libc::O_RDONLY,
+        OpenMode::Write => libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC,
+        OpenMode::Append => libc::O_WRONLY | libc::O_CREAT | libc::O_APPEND,
+        OpenMode::ReadWrite => libc::O_RDWR | libc::O_CREAT,
+    }
+}
+
+/// A read-only or write-only open of a FIFO blocks until the other end is
+/// open; read-write does not.
+fn is_blocking_fifo(path: &Path, mode: OpenMode) -> bool {
+    mode != OpenMode::ReadWrite && path.metadata().is_ok_and(|m| m.file_type().is_fifo())
+}
+
+/// What the parent needs of a started stage.
+pub struct Spawned {
+    pub pid: Pid,
+    /// Read end of the child's error report pipe.
+    pub report: OwnedFd,
+    /// For each child fd step, the redirection it came from, if any.
+    pub step_redirect: Vec<Option<usize>>,
+}
+
+/// Per-run settings every spawn shares.
+pub struct SpawnContext {
+    pub parent: Pid,
+    pub foreground_tty: Option<RawFd>,
+    pub reset_signals: Vec<i32>,
+}
+
+fn cstring(bytes: &[u8]) -> io::Result<CString> {
+    CString::new(bytes)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a NUL byte in an argument"))
+}
+
+fn null_terminated(strings: &[CString]) -> Vec<*const libc::c_char> {
+    strings
+        .iter()
+        .map(|s| s.as_ptr())
+        .chain(std::iter::once(std::ptr::null()))
+        .collect()
+}
+
+/// Start `stage` in process group `pgid` (`None`: it leads a new group).
+///
+/// `stdin` and `stdout` are the parent's ends of the stage's edges; the
+/// caller drops them right after this returns, so only the child keeps them.
+pub fn spawn(
+    stage: &Stage,
+    stdin: Option<&OwnedFd>,
+    stdout: Option<(&OwnedFd, Carries)>,
+    files: &StageFiles,
+    pgid: Option<Pid>,
+    context: &SpawnContext,
+) -> io::Result<Spawned> {
+    let mut fds = Vec::new();
+    let mut step_redirect = Vec::new();
+    if let Some(fd) = stdin {
+        fds.push(ChildFd::Dup {
+            from: fd.as_raw_fd(),
+            to: 0,
+        });
+        step_redirect.push(None);
+    }
+    if let Some((fd, _)) = stdout {
+        fds.push(ChildFd::Dup {
+            from: fd.as_raw_fd(),
+            to: 1,
+        });
+        step_redirect.push(None);
+    }
+    for (index, (action, file)) in stage.redirects.iter().zip(files).enumerate() {
+        fds.push(match (action, file) {
+            (FdAction::Open { fd, .. }, Some(file)) => ChildFd::Dup {
+                from: file.as_raw_fd(),
+                to: *fd as RawFd,
+            },
+            (FdAction::Open { fd, path, mode, .. }, None) => ChildFd::Open {
+                path: cstring(path.as_os_str().as_bytes())?,
+                flags: open_flags(*mode),
+                to: *fd as RawFd,
+            },
+            (FdAction::Dup { fd, from, .. }, _) => ChildFd::Dup {
+                from: *from as RawFd,
+                to: *fd as RawFd,
+            },
+            (FdAction::Close { fd, .. }, _) => ChildFd::Close(*fd as RawFd),
+        });
+        step_redirect.push(Some(index));
+    }
+    if let Some((_, Carries::StdoutAndStderr)) = stdout {
+        fds.push(ChildFd::Dup { from: 1, to: 2 });
+        step_redirect.push(None);
+    }
+
+    let program = cstring(stage.program.as_os_str().as_bytes())?;
+    let args = stage
+        .argv
+        .iter()
+        .map(|a| cstring(a.as_bytes()))
+        .collect::<io::Result<Vec<_>>>()?;
+    let env = stage
+        .env
+        .iter()
+        .map(|(k, v)| {
+            let mut kv = k.as_bytes().to_vec();
+            kv.push(b'=');
+            kv.extend_from_slice(v.as_bytes());
+            cstring(&kv)
+        })
+        .collect::<io::Result<Vec<_>>>()?;
+    let argv = null_terminated(&args);
+    let mut sh_argv = vec![c"sh".as_ptr(), program.as_ptr()];
+    sh_argv.extend_from_slice(&argv[1..]);
+    let envp = null_terminated(&env);
+
+    let (report_read, report_write) = pipe2(OFlag::O_CLOEXEC)?;
+    let report_write = above_floor(report_write)?;
+    let setup = ChildSetup {
+        program,
+        _args: args,
+        argv,
+        sh_argv,
+        _env: env,
+        envp,
+        pgid: pgid.map_or(0, Pid::as_raw),
+        foreground_tty: context.foreground_tty,
+        parent: context.parent.as_raw(),
+        fds,
+        report: report_write.as_raw_fd(),
+        reset_signals: context.reset_signals.clone(),
+    };
+
+    // Every signal stays blocked from before the fork until the child has
+    // reset its handlers, so a signal sent to the group in that window is
+    // not taken by pipe-run's handler in the child, and lost.
+    let blocked = BlockAll::new();
+    // SAFETY: the child runs only `setup.exec`, which makes async-signal-safe
+    // syscalls on memory prepared above and never returns.
+    let pid = match unsafe { fork() }? {
+        ForkResult::Child => unsafe { setup.exec() },
+        ForkResult::Parent { child } => child,
+    };
+    drop(blocked);
+    drop(report_write);
+    // Also set the group from the parent, so that it is in place whichever
+    // of the two runs first. EACCES means the child already exec'd, having
+    // done it itself.
+    let _ = setpgid(pid, pgid.unwrap_or(pid));
+    Ok(Spawned {
+        pid,
+        report: report_read,
+        step_redirect,
+    })
+}
