@@ -5,5 +5,24 @@
 //! ([`plan`]), the plan is run ([`run`]), and the run ends in an outcome that
 //! a client renders ([`report`]). Nothing is spawned and no output file is
 //! opened until the whole plan has validated.
+//!
+//! ```
+//! use pipe_run::plan::{Context, Plan};
+//! use pipe_run::report::status::verdict;
+//! use pipe_run::run::{RunOptions, run};
+//!
+//! let tree = pipe_run::syntax::parse("printf 'a\\nb\\n' | grep -q \"$1\"").unwrap();
+//! let context = Context::from_process("pipe-run".into(), vec!["b".into()], false);
+//! let plan = Plan::build(&tree, &context).unwrap();
+//! let outcome = run(&plan, &RunOptions::default()).unwrap();
+//! assert_eq!(verdict(&outcome, true).code, 0);
+//! ```
 
+pub mod app;
+pub mod exit;
+pub mod expand;
+pub mod plan;
+pub mod report;
+pub mod run;
 pub mod syntax;
+pub mod transport;

@@ -1,0 +1,82 @@
+//! The driver every client shares: expression text in, exit status out,
+//! with diagnostics written to the given stream. The CLI fills an
+//! [`Invocation`] from its arguments; the engine never sees clap types.
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use crate::exit::Exit;
+use crate::plan::{Context, Plan};
+use crate::report::diagnostic::{Source, render};
+use crate::report::{explain, status, summary};
+use crate::run::{RunOptions, run};
+use crate::syntax::parse;
+
+/// One run of pipe-run, as the user asked for it.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    /// The expression text.
+    pub text: String,
+    /// Where the text came from, for diagnostics (a file for `-f`).
+    pub origin: Option<String>,
+    /// `$0`.
+    pub zero: OsString,
+    /// `$1`, `$2`, ...
+    pub args: Vec<OsString>,
+    pub pipefail: bool,
+    pub nounset: bool,
+    pub quiet: bool,
+    pub explain: bool,
+}
+
+/// Parse, plan, then explain or run; report problems to `err`.
+pub fn execute(inv: Invocation, out: &mut dyn Write, err: &mut dyn Write) -> Exit {
+    let source = Source {
+        text: &inv.text,
+        origin: inv.origin.as_deref(),
+    };
+    let tree = match parse(&inv.text) {
+        Ok(tree) => tree,
+        Err(e) => {
+            let _ =
+                err.write_all(render(&source, e.span, &e.message, e.help.as_deref()).as_bytes());
+            return Exit::code(2);
+        }
+    };
+    let context = Context::from_process(inv.zero, inv.args, inv.nounset);
+    let plan = match Plan::build(&tree, &context) {
+        Ok(plan) => plan,
+        Err(e) => {
+            let _ =
+                err.write_all(render(&source, e.span, &e.message, e.help.as_deref()).as_bytes());
+            return Exit::code(e.exit_code());
+        }
+    };
+    if inv.explain {
+        let _ = out.write_all(explain::explain(&plan).as_bytes());
+        return Exit::code(0);
+    }
+    let outcome = match run(&plan, &RunOptions::default()) {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            let _ = writeln!(err, "pipe-run: {e}");
+            return Exit::code(e.exit_code());
+        }
+    };
+    for (i, stage) in outcome.stages.iter().enumerate() {
+        if let Some(line) = summary::start_error(i, stage) {
+            let _ = writeln!(err, "pipe-run: {line}");
+        }
+    }
+    let verdict = status::verdict(&outcome, inv.pipefail);
+    if let Some(i) = verdict.blame {
+        let stage = &outcome.stages[i];
+        if !inv.quiet && stage.error.is_none() {
+            let _ = writeln!(err, "pipe-run: {}", summary::failure(i, stage));
+        }
+    }
+    Exit {
+        code: verdict.code,
+        raise: verdict.raise,
+    }
+}
