@@ -6,22 +6,44 @@
 //! mean something else under a shell.
 
 use super::ast::{ParamExpansion, ParamName, ParamOp, RedirOp, Word, WordPart};
+use super::continuation::join;
 use super::error::{SHELL_HINT, SyntaxError};
 use super::span::Span;
 use super::token::{Token, TokenKind};
 
 /// Split `text` into tokens. Comments and `\`-newline are dropped.
 pub fn lex(text: &str) -> Result<Vec<Token>, SyntaxError> {
+    match lex_partial(text) {
+        (tokens, None) => Ok(tokens),
+        (_, Some(err)) => Err(err),
+    }
+}
+
+/// The tokens up to the first error, and that error. The parser looks at
+/// the tokens first, so that `{ a; }` is refused as a group (at `{`), not
+/// for its `;`.
+pub fn lex_partial(text: &str) -> (Vec<Token>, Option<SyntaxError>) {
+    let joined = join(text);
     let mut lexer = Lexer {
-        text,
-        bytes: text.as_bytes(),
+        text: &joined.text,
+        bytes: joined.text.as_bytes(),
         pos: 0,
     };
     let mut tokens = Vec::new();
-    while let Some(token) = lexer.next_token()? {
-        tokens.push(token);
-    }
-    Ok(tokens)
+    let error = loop {
+        match lexer.next_token() {
+            Ok(Some(mut token)) => {
+                joined.remap_token(&mut token);
+                tokens.push(token);
+            }
+            Ok(None) => break None,
+            Err(mut err) => {
+                err.span = joined.original(err.span);
+                break Some(err);
+            }
+        }
+    };
+    (tokens, error)
 }
 
 struct Lexer<'a> {
@@ -54,11 +76,11 @@ impl Parts {
     }
 
     fn literal(&mut self, s: &str, quoted: bool) {
-        if let Some(WordPart::Literal { text, quoted: q }) = self.parts.last_mut() {
-            if *q == quoted {
-                text.push_str(s);
-                return;
-            }
+        if let Some(WordPart::Literal { text, quoted: q }) = self.parts.last_mut()
+            && *q == quoted
+        {
+            text.push_str(s);
+            return;
         }
         self.parts.push(WordPart::Literal {
             text: s.to_string(),
@@ -68,7 +90,10 @@ impl Parts {
 
     /// An empty quoted literal, so `""` still makes a (empty) field.
     fn empty_quoted(&mut self) {
-        if !matches!(self.parts.last(), Some(WordPart::Literal { quoted: true, .. })) {
+        if !matches!(
+            self.parts.last(),
+            Some(WordPart::Literal { quoted: true, .. })
+        ) {
             self.parts.push(WordPart::Literal {
                 text: String::new(),
                 quoted: true,
@@ -202,7 +227,10 @@ impl<'a> Lexer<'a> {
         let mut attributes = None;
         if self.peek() == Some(b'[') {
             let open = self.pos;
-            match self.bytes[open..].iter().position(|&b| b == b']' || b == b'\n') {
+            match self.bytes[open..]
+                .iter()
+                .position(|&b| b == b']' || b == b'\n')
+            {
                 Some(len) if self.bytes[open + len] == b']' => {
                     let inner = self.text[open + 1..open + len].to_string();
                     self.pos = open + len + 1;
@@ -330,11 +358,10 @@ impl<'a> Lexer<'a> {
     fn single_quoted(&mut self, parts: &mut Parts) -> Result<(), SyntaxError> {
         let open = self.pos;
         let Some(len) = self.bytes[open + 1..].iter().position(|&b| b == b'\'') else {
-            return Err(SyntaxError::new(
-                Span::new(open, open + 1),
-                "unterminated single quote",
-            )
-            .help("add the closing `'`"));
+            return Err(
+                SyntaxError::new(Span::new(open, open + 1), "unterminated single quote")
+                    .help("add the closing `'`"),
+            );
         };
         parts.empty_quoted();
         parts.literal(&self.text[open + 1..open + 1 + len], true);
@@ -345,7 +372,9 @@ impl<'a> Lexer<'a> {
     fn double_quoted(&mut self, parts: &mut Parts) -> Result<(), SyntaxError> {
         let open = self.pos;
         self.pos += 1;
-        parts.empty_quoted();
+        // `""` must still make a field, but `"$@"` must not gain an empty
+        // literal: with no parameters it makes no field at all.
+        let before = parts.parts.len();
         loop {
             let Some(b) = self.peek() else {
                 return Err(SyntaxError::new(
@@ -357,6 +386,9 @@ impl<'a> Lexer<'a> {
             match b {
                 b'"' => {
                     self.pos += 1;
+                    if parts.parts.len() == before {
+                        parts.empty_quoted();
+                    }
                     return Ok(());
                 }
                 b'\\' => match self.peek_at(1) {
@@ -488,7 +520,9 @@ impl<'a> Lexer<'a> {
                 }
                 match self.text[name_start..self.pos].parse() {
                     Ok(n) => ParamName::Positional(n),
-                    Err(_) => return Err(bad(self, "bad substitution: parameter number too large")),
+                    Err(_) => {
+                        return Err(bad(self, "bad substitution: parameter number too large"));
+                    }
                 }
             }
             Some(b) => match special_param(b) {
@@ -542,7 +576,9 @@ impl<'a> Lexer<'a> {
                 Some(b'#' | b'%') if !colon => {
                     let doubled = self.peek_at(1) == c;
                     self.pos += if doubled { 2 } else { 1 };
-                    let pattern = self.word(word_context)?;
+                    // A pattern keeps its own quoting even inside double
+                    // quotes: `"${x%.*}"` trims, as in dash.
+                    let pattern = self.word(Context::Brace)?;
                     if c == Some(b'#') {
                         ParamOp::TrimPrefix {
                             longest: doubled,

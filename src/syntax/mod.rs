@@ -4,6 +4,7 @@
 //! operators, and every token carries a byte span for diagnostics.
 
 pub mod ast;
+mod continuation;
 pub mod error;
 pub mod lexer;
 pub mod parser;

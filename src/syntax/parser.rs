@@ -4,9 +4,11 @@
 //! `pipeline := command (pipe newline* command)*`,
 //! `command := (assignment)* (word | redirect)+`.
 
-use super::ast::{Assignment, Command, Connector, ConnectorKind, Pipeline, Redirect, Word, WordPart};
+use super::ast::{
+    Assignment, Command, Connector, ConnectorKind, Pipeline, Redirect, Word, WordPart,
+};
 use super::error::{SHELL_HINT, SyntaxError};
-use super::lexer::lex;
+use super::lexer::lex_partial;
 use super::span::Span;
 use super::token::{Token, TokenKind};
 
@@ -17,19 +19,24 @@ use super::token::{Token, TokenKind};
 /// assert_eq!(pipeline.stages.len(), 2);
 /// ```
 pub fn parse(text: &str) -> Result<Pipeline, SyntaxError> {
-    let tokens = lex(text)?;
-    Parser {
+    let (tokens, pending) = lex_partial(text);
+    let mut parser = Parser {
         tokens,
         pos: 0,
         end: text.len(),
+        pending,
+    };
+    let pipeline = parser.pipeline()?;
+    match parser.pending {
+        Some(err) => Err(err),
+        None => Ok(pipeline),
     }
-    .pipeline()
 }
 
 /// Words that a shell treats as its own syntax in command position.
 const RESERVED: &[&str] = &[
-    "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for",
-    "{", "}", "!", "[[", "]]", "function", "select",
+    "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "{",
+    "}", "!", "[[", "]]", "function", "select",
 ];
 
 struct Parser {
@@ -37,6 +44,8 @@ struct Parser {
     pos: usize,
     /// Length of the text, for errors at its end.
     end: usize,
+    /// The lexer's error after the last token: the tokens run out there.
+    pending: Option<SyntaxError>,
 }
 
 impl Parser {
@@ -45,12 +54,24 @@ impl Parser {
     }
 
     fn skip_newlines(&mut self) {
-        while matches!(self.peek(), Some(Token { kind: TokenKind::Newline, .. })) {
+        while matches!(
+            self.peek(),
+            Some(Token {
+                kind: TokenKind::Newline,
+                ..
+            })
+        ) {
             self.pos += 1;
         }
     }
 
-    fn pipeline(mut self) -> Result<Pipeline, SyntaxError> {
+    /// An error found where the tokens end: the lexer's error, if it
+    /// stopped early, is the real one.
+    fn at_end(&mut self, err: SyntaxError) -> SyntaxError {
+        self.pending.take().unwrap_or(err)
+    }
+
+    fn pipeline(&mut self) -> Result<Pipeline, SyntaxError> {
         self.skip_newlines();
         let mut stages = vec![self.command(None)?];
         let mut connectors = Vec::new();
@@ -134,11 +155,16 @@ impl Parser {
                             kind: TokenKind::Word(w),
                             ..
                         }) => w.clone(),
-                        _ => {
+                        Some(_) => {
                             return Err(SyntaxError::new(
                                 token.span,
                                 "missing file name after redirection",
                             ));
+                        }
+                        None => {
+                            let err =
+                                SyntaxError::new(token.span, "missing file name after redirection");
+                            return Err(self.at_end(err));
                         }
                     };
                     self.pos += 1;
@@ -152,7 +178,9 @@ impl Parser {
                     redirects.push(redirect);
                 }
             }
-            let token_span = self.tokens[self.pos - 1].span;
+            // From the first token consumed here (a redirection operator
+            // included) to the last.
+            let token_span = self.tokens[self.pos - 1].span.to(token.span);
             span = Some(span.map_or(token_span, |s| s.to(token_span)));
         }
         let Some(span) = span else {
@@ -166,7 +194,12 @@ impl Parser {
                 None if self.peek().is_some() => "missing command before `|`",
                 None => "empty pipeline: there is no command to run",
             };
-            return Err(SyntaxError::new(at, message));
+            let err = SyntaxError::new(at, message);
+            return Err(if self.peek().is_none() {
+                self.at_end(err)
+            } else {
+                err
+            });
         };
         Ok(Command {
             assignments,
@@ -216,19 +249,20 @@ fn as_assignment(word: &Word) -> Option<Assignment> {
 }
 
 fn check_reserved(word: &Word) -> Result<(), SyntaxError> {
-    if let [WordPart::Literal {
-        text,
-        quoted: false,
-    }] = word.parts.as_slice()
+    if let [
+        WordPart::Literal {
+            text,
+            quoted: false,
+        },
+    ] = word.parts.as_slice()
+        && RESERVED.contains(&text.as_str())
     {
-        if RESERVED.contains(&text.as_str()) {
-            let what = match text.as_str() {
-                "{" | "}" => "command groups `{ ... }` are not supported".to_string(),
-                "!" => "negating a pipeline with `!` is not supported".to_string(),
-                _ => format!("the shell keyword `{text}` is not supported"),
-            };
-            return Err(SyntaxError::new(word.span, what).help(SHELL_HINT));
-        }
+        let what = match text.as_str() {
+            "{" | "}" => "command groups `{ ... }` are not supported".to_string(),
+            "!" => "negating a pipeline with `!` is not supported".to_string(),
+            _ => format!("the shell keyword `{text}` is not supported"),
+        };
+        return Err(SyntaxError::new(word.span, what).help(SHELL_HINT));
     }
     Ok(())
 }
@@ -269,7 +303,10 @@ mod tests {
 
     #[test]
     fn missing_commands() {
-        assert_eq!(parse("").unwrap_err().message, "empty pipeline: there is no command to run");
+        assert_eq!(
+            parse("").unwrap_err().message,
+            "empty pipeline: there is no command to run"
+        );
         assert_eq!(parse("a |").unwrap_err().span, Span::new(2, 3));
         assert_eq!(parse("| a").unwrap_err().span, Span::new(0, 1));
         assert_eq!(parse("a | | b").unwrap_err().span, Span::new(4, 5));

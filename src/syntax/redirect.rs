@@ -46,7 +46,9 @@ pub fn check_dup_target(redirect: &Redirect) -> Result<(), SyntaxError> {
         format!("bad fd number `{literal}`: `<&` and `>&` take one digit 0-9 or `-`"),
     );
     Err(if redirect.op == RedirOp::DupOut && !literal.is_empty() {
-        err.help(format!("to send stdout and stderr to a file, write `>{literal} 2>&1`"))
+        err.help(format!(
+            "to send stdout and stderr to a file, write `>{literal} 2>&1`"
+        ))
     } else {
         err
     })

@@ -19,6 +19,9 @@ pub enum TokenKind {
         attributes: Option<(String, Span)>,
     },
     /// A redirection operator with its optional single-digit fd prefix.
-    Redirect { fd: Option<u32>, op: RedirOp },
+    Redirect {
+        fd: Option<u32>,
+        op: RedirOp,
+    },
     Newline,
 }

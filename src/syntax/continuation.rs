@@ -1,0 +1,152 @@
+//! Line continuation: sh removes every `\`-newline outside single quotes
+//! before anything else, even inside `$NAME` or between `>` and `>`. Doing
+//! it first keeps the lexer simple; the offset map takes spans back to the
+//! text the user wrote, so carets stay in the right column.
+
+use super::ast::{ParamOp, Word, WordPart};
+use super::span::Span;
+use super::token::{Token, TokenKind};
+
+pub struct Joined {
+    pub text: String,
+    /// Positions in `text` before which a `\`-newline pair was removed.
+    removed_before: Vec<usize>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Plain,
+    Single,
+    Double,
+    Comment,
+}
+
+/// Remove every `\`-newline that sh would remove.
+pub fn join(text: &str) -> Joined {
+    let bytes = text.as_bytes();
+    if !text.contains("\\\n") {
+        return Joined {
+            text: text.to_string(),
+            removed_before: Vec::new(),
+        };
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut removed_before = Vec::new();
+    let mut state = State::Plain;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match (state, b) {
+            (State::Single, b'\'') => state = State::Plain,
+            (State::Single, _) => {}
+            (State::Comment, b'\n') => state = State::Plain,
+            (State::Comment, _) => {}
+            (_, b'\\') if bytes.get(i + 1) == Some(&b'\n') => {
+                removed_before.push(out.len());
+                i += 2;
+                continue;
+            }
+            (_, b'\\') => {
+                // An escaped character is copied as is, so `\\` followed by
+                // a newline is not a continuation.
+                out.push(b);
+                if let Some(&next) = bytes.get(i + 1) {
+                    out.push(next);
+                }
+                i += 2;
+                continue;
+            }
+            (State::Plain, b'\'') => state = State::Single,
+            (State::Plain, b'"') => state = State::Double,
+            (State::Double, b'"') => state = State::Plain,
+            (State::Plain, b'#') if starts_word(&out) => state = State::Comment,
+            _ => {}
+        }
+        out.push(b);
+        i += 1;
+    }
+    Joined {
+        // Only whole ASCII pairs were removed, so the text is still UTF-8.
+        text: String::from_utf8(out).expect("removing ASCII pairs keeps UTF-8 valid"),
+        removed_before,
+    }
+}
+
+fn starts_word(out: &[u8]) -> bool {
+    out.last().is_none_or(|&b| {
+        matches!(
+            b,
+            b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')'
+        )
+    })
+}
+
+impl Joined {
+    /// Map a span of the joined text back to the original text.
+    pub fn original(&self, span: Span) -> Span {
+        if self.removed_before.is_empty() {
+            return span;
+        }
+        let start_shift = 2 * self.removed_before.partition_point(|&p| p <= span.start);
+        let end_shift = 2 * self.removed_before.partition_point(|&p| p < span.end);
+        Span::new(
+            span.start + start_shift,
+            (span.end + end_shift).max(span.start + start_shift),
+        )
+    }
+}
+
+impl Joined {
+    /// Map every span in `token` back to the original text.
+    pub fn remap_token(&self, token: &mut Token) {
+        token.span = self.original(token.span);
+        match &mut token.kind {
+            TokenKind::Word(word) => self.remap_word(word),
+            TokenKind::Pipe {
+                attributes: Some((_, span)),
+                ..
+            } => *span = self.original(*span),
+            _ => {}
+        }
+    }
+
+    fn remap_word(&self, word: &mut Word) {
+        word.span = self.original(word.span);
+        for part in &mut word.parts {
+            if let WordPart::Param(p) = part {
+                p.span = self.original(p.span);
+                match &mut p.op {
+                    ParamOp::Default { word, .. }
+                    | ParamOp::Alternative { word, .. }
+                    | ParamOp::Error {
+                        word: Some(word), ..
+                    }
+                    | ParamOp::TrimPrefix { pattern: word, .. }
+                    | ParamOp::TrimSuffix { pattern: word, .. } => self.remap_word(word),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_outside_single_quotes_only() {
+        assert_eq!(join("a\\\nb '\\\n' \"\\\n\"").text, "ab '\\\n' \"\"");
+        assert_eq!(join("a\\\\\nb").text, "a\\\\\nb");
+        assert_eq!(join("# c \\\nx").text, "# c \\\nx");
+    }
+
+    #[test]
+    fn spans_map_back() {
+        let j = join("ab\\\ncd ef");
+        assert_eq!(j.text, "abcd ef");
+        assert_eq!(j.original(Span::new(0, 4)), Span::new(0, 6));
+        assert_eq!(j.original(Span::new(5, 7)), Span::new(7, 9));
+        assert_eq!(j.original(Span::new(2, 4)), Span::new(4, 6));
+    }
+}
