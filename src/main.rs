@@ -33,7 +33,12 @@ Exit status:
 /// every redirection before anything runs, then runs the stages wired with
 /// pipes. Anything outside the subset is refused with an error pointing at it.
 #[derive(Debug, Parser)]
-#[command(name = "pipe-run", version, after_help = AFTER_HELP)]
+#[command(
+    name = "pipe-run",
+    version,
+    after_help = AFTER_HELP,
+    override_usage = "pipe-run [OPTIONS] EXPRESSION [ARG]...\n       pipe-run [OPTIONS] -f FILE [ARG]..."
+)]
 struct Cli {
     /// Read the expression from FILE; every argument is then a positional
     /// parameter. For scripts starting with `#!/usr/bin/env -S pipe-run -f`.
@@ -60,16 +65,21 @@ struct Cli {
     /// The pipeline (unless -f is given), then the values of $1, $2, ...
     /// Everything after the expression is a parameter, even if it starts
     /// with `-`.
-    #[arg(
-        value_name = "EXPRESSION [ARG]...",
-        trailing_var_arg = true,
-        allow_hyphen_values = true
-    )]
+    #[arg(value_name = "EXPRESSION [ARG]...")]
     args: Vec<OsString>,
 }
 
 fn main() {
-    let cli = Cli::parse();
+    let mut argv: Vec<OsString> = std::env::args_os().collect();
+    // Options come first; the expression (or, with `-f FILE`, the first
+    // parameter) starts the operands, and every operand is taken as is,
+    // even `-q` or `--help`: a `#!/usr/bin/env -S pipe-run -f` script and
+    // `pipe-run 'grep -- "$1"' -v` get their arguments intact.
+    let (start, skip) = operands_start(&argv);
+    let operands = argv.split_off(start);
+    argv.truncate(start - skip);
+    let mut cli = Cli::parse_from(argv);
+    cli.args.extend(operands);
     let exit = match invocation(cli) {
         Ok(inv) => execute(inv, &mut std::io::stdout(), &mut std::io::stderr()),
         Err(message) => {
@@ -78,6 +88,39 @@ fn main() {
         }
     };
     exit.terminate()
+}
+
+/// Where the operands start in `argv`, and how many arguments before that
+/// are not options (a `--`).
+fn operands_start(argv: &[OsString]) -> (usize, usize) {
+    let mut i = 1;
+    while let Some(arg) = argv.get(i) {
+        let arg = arg.as_encoded_bytes();
+        if arg == b"--" {
+            return (i + 1, 1);
+        }
+        if !arg.starts_with(b"-") || arg == b"-" {
+            return (i, 0);
+        }
+        let takes_file = if arg == b"--file" {
+            Some(2)
+        } else if arg.starts_with(b"--file=") {
+            Some(1)
+        } else if !arg.starts_with(b"--") {
+            // In a cluster like `-qf`, `-f` takes the rest as FILE, or the
+            // next argument when it is last.
+            arg.iter()
+                .position(|&b| b == b'f')
+                .map(|at| if at + 1 == arg.len() { 2 } else { 1 })
+        } else {
+            None
+        };
+        if let Some(n) = takes_file {
+            return ((i + n).min(argv.len()), 0);
+        }
+        i += 1;
+    }
+    (argv.len(), 0)
 }
 
 /// Turn the arguments into an invocation: where the expression comes from,
