@@ -1,1 +1,124 @@
-//! (being written)
+//! Signals sent to pipe-run reach every stage, pipe-run waits for all of
+//! them, and nothing is left running or unreaped afterwards.
+
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Child, Command, ExitStatus, Stdio};
+
+use crate::support::{DEADLINE, bin, eventually, pipe_run, processes_running};
+
+/// Start `pipe-run EXPR` in the background.
+fn start(expr: &str) -> Child {
+    Command::new(bin())
+        .arg(expr)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn wait_with_deadline(child: &mut Child) -> ExitStatus {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(start.elapsed() < DEADLINE, "pipe-run did not exit");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn kill(pid: u32, sig: i32) {
+    // SAFETY: sending a signal to a pid this test started.
+    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0);
+}
+
+/// Each test uses its own sleep duration, so that its stages can be found
+/// in /proc by their command line while other tests run.
+fn signal_ends_everything(sig: i32, marker: &str) {
+    let mut child = start(&format!("sleep {marker} | sleep {marker} | cat"));
+    eventually("both sleeps started", || {
+        processes_running(&["sleep", marker]).len() == 2
+    });
+    kill(child.id(), sig);
+    let status = wait_with_deadline(&mut child);
+    // pipe-run dies of the same signal once its stages are gone, so the
+    // calling shell sees what it would have seen from a plain command.
+    assert_eq!(status.signal(), Some(sig), "{status:?}");
+    // pipe-run reaped every stage before exiting: none is left, not even
+    // as a zombie.
+    assert_eq!(processes_running(&["sleep", marker]), Vec::<u32>::new());
+}
+
+#[test]
+fn sigterm_ends_every_stage_and_pipe_run_dies_of_it() {
+    signal_ends_everything(libc::SIGTERM, "7001.25");
+}
+
+#[test]
+fn sigint_ends_every_stage_and_pipe_run_dies_of_it() {
+    signal_ends_everything(libc::SIGINT, "7002.25");
+}
+
+#[test]
+fn sighup_ends_every_stage_and_pipe_run_dies_of_it() {
+    signal_ends_everything(libc::SIGHUP, "7003.25");
+}
+
+#[test]
+fn sigkill_of_pipe_run_takes_the_stages_with_it() {
+    let marker = "7004.25";
+    let mut child = start(&format!("sleep {marker} | sleep {marker}"));
+    eventually("both sleeps started", || {
+        processes_running(&["sleep", marker]).len() == 2
+    });
+    kill(child.id(), libc::SIGKILL);
+    wait_with_deadline(&mut child);
+    eventually("the stages died with pipe-run", || {
+        processes_running(&["sleep", marker]).is_empty()
+    });
+}
+
+#[test]
+fn a_stage_that_ignores_sigterm_is_waited_for() {
+    // The last stage ignores TERM and finishes by itself once released;
+    // pipe-run must not exit before it, and its work must be complete.
+    let dir = tempfile::tempdir().unwrap();
+    let ready = dir.path().join("ready");
+    let release = dir.path().join("release");
+    let out = dir.path().join("out");
+    let expr = format!(
+        "true | sh -c 'trap \"\" TERM; touch {r}; while [ ! -e {l} ]; do sleep 0.05; done; echo done > {o}'",
+        r = ready.display(),
+        l = release.display(),
+        o = out.display()
+    );
+    let mut child = start(&expr);
+    eventually("the stage is ready", || ready.exists());
+    kill(child.id(), libc::SIGTERM);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "pipe-run exited before its stage"
+    );
+    std::fs::write(&release, "").unwrap();
+    let status = wait_with_deadline(&mut child);
+    assert_eq!(status.signal(), Some(libc::SIGTERM));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "done\n");
+}
+
+#[test]
+fn a_crashed_stage_is_named_with_its_signal() {
+    pipe_run("sh -c 'kill -SEGV $$' | cat")
+        .assert()
+        .code(139)
+        .stderr("pipe-run: stage 1 (sh -c 'kill -SEGV $$') was killed by signal 11 (SIGSEGV)\n");
+}
+
+#[test]
+fn a_last_stage_killed_by_a_signal_keeps_128_plus_n() {
+    pipe_run("true | sh -c 'kill -TERM $$'")
+        .assert()
+        .code(143)
+        .stderr("");
+}

@@ -90,3 +90,12 @@ pub fn processes_with(marker: &str) -> Vec<u32> {
     }
     found
 }
+
+/// Pids of live (not zombie) processes whose argv is exactly `argv`.
+pub fn processes_running(argv: &[&str]) -> Vec<u32> {
+    let want: Vec<u8> = argv.iter().flat_map(|a| a.bytes().chain([0])).collect();
+    processes_with(argv[0])
+        .into_iter()
+        .filter(|pid| std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c == want))
+        .collect()
+}
