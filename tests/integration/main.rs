@@ -11,3 +11,4 @@ mod lexer_props;
 mod make;
 mod refusals;
 mod signals;
+mod terminal;
