@@ -1,73 +1,13 @@
 //! The `pipe-run` command: arguments in, exit status out.
 
+mod cli;
+
 use std::ffi::OsString;
-use std::path::PathBuf;
 
 use clap::Parser;
+use cli::Cli;
 use pipe_run::app::{Invocation, execute};
 use pipe_run::exit::Exit;
-
-const AFTER_HELP: &str = "\
-Examples:
-  pipe-run 'seq 1 100 | grep 7 | wc -l'
-  pipe-run 'grep -- \"$1\" \"$2\" | wc -l' \"$pattern\" file.txt
-  pipe-run 'make 2>&1 | tee build.log'
-  pipe-run --explain 'sort < in.txt | uniq -c > out.txt'
-
-Exit status:
-  the status of the rightmost stage that failed (pipefail), or 0; with
-  --no-pipefail, the last stage's status. A stage killed by signal N counts
-  as 128+N, except that an earlier stage killed by SIGPIPE counts as success
-  (`yes | head -1` exits 0).
-  2    syntax or usage error, or a redirection that cannot be done;
-       nothing was run
-  125  pipe-run itself failed while running (pipe, fork)
-  126  a program was found but cannot be executed; nothing was run
-  127  a program was not found; nothing was run
-  128+N  pipe-run was ended by signal N (after its stages ended)";
-
-/// Run a shell-style pipeline without a shell.
-///
-/// pipe-run parses the expression (a POSIX sh subset: quoting, $VARIABLES,
-/// globs, redirections, `|` and `|&`), resolves every program and checks
-/// every redirection before anything runs, then runs the stages wired with
-/// pipes. Anything outside the subset is refused with an error pointing at it.
-#[derive(Debug, Parser)]
-#[command(
-    name = "pipe-run",
-    version,
-    after_help = AFTER_HELP,
-    override_usage = "pipe-run [OPTIONS] EXPRESSION [ARG]...\n       pipe-run [OPTIONS] -f FILE [ARG]..."
-)]
-struct Cli {
-    /// Read the expression from FILE; every argument is then a positional
-    /// parameter. For scripts starting with `#!/usr/bin/env -S pipe-run -f`.
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
-    file: Option<PathBuf>,
-
-    /// Print the validated plan (programs, argv, connections, redirections)
-    /// and run nothing.
-    #[arg(long)]
-    explain: bool,
-
-    /// Exit with the last stage's status only, as plain sh does.
-    #[arg(long)]
-    no_pipefail: bool,
-
-    /// Treat expanding an unset variable as an error (exit 2).
-    #[arg(short = 'u', long)]
-    nounset: bool,
-
-    /// Do not print which stage failed.
-    #[arg(short, long)]
-    quiet: bool,
-
-    /// The pipeline (unless -f is given), then the values of $1, $2, ...
-    /// Everything after the expression is a parameter, even if it starts
-    /// with `-`.
-    #[arg(value_name = "EXPRESSION [ARG]...")]
-    args: Vec<OsString>,
-}
 
 fn main() {
     let mut argv: Vec<OsString> = std::env::args_os().collect();

@@ -1,0 +1,72 @@
+//! The command line, as clap definitions. The doc comments here are the one
+//! source of `--help`, the man page and the shell completions
+//! (`cargo run --example generate` rewrites `man/` and `completions/`).
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+pub const AFTER_HELP: &str = "\
+Examples:
+  pipe-run 'seq 1 100 | grep 7 | wc -l'
+  pipe-run 'grep -- \"$1\" \"$2\" | wc -l' \"$pattern\" file.txt
+  pipe-run 'make 2>&1 | tee build.log'
+  pipe-run --explain 'sort < in.txt | uniq -c > out.txt'
+
+Exit status:
+  0      every stage succeeded
+  N      the status of the rightmost stage that failed (pipefail);
+         with --no-pipefail, the last stage's status
+  128+N  a stage killed by signal N; an earlier stage killed by
+         SIGPIPE counts as success (`yes | head -1` exits 0)
+  2      syntax or usage error, or a redirection that cannot be
+         done; nothing was run
+  125    pipe-run itself failed while running (pipe, fork)
+  126    a program is not executable; nothing was run
+  127    a program was not found; nothing was run
+  128+N  pipe-run itself received signal N; it forwards it to the
+         stages, waits for them, then dies of the same signal";
+
+/// Run a shell-style pipeline without a shell.
+///
+/// pipe-run parses the expression (a POSIX sh subset: quoting, $VARIABLES,
+/// globs, redirections, `|` and `|&`), resolves every program and checks
+/// every redirection before anything runs, then runs the stages wired with
+/// pipes. Anything outside the subset is refused with an error pointing at it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "pipe-run",
+    version,
+    after_help = AFTER_HELP,
+    override_usage = "pipe-run [OPTIONS] EXPRESSION [ARG]...\n       pipe-run [OPTIONS] -f FILE [ARG]..."
+)]
+pub struct Cli {
+    /// Read the expression from FILE; every argument is then a positional
+    /// parameter. For scripts starting with `#!/usr/bin/env -S pipe-run -f`.
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Print the validated plan (programs, argv, connections, redirections)
+    /// and run nothing.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Exit with the last stage's status only, as plain sh does.
+    #[arg(long)]
+    pub no_pipefail: bool,
+
+    /// Treat expanding an unset variable as an error (exit 2).
+    #[arg(short = 'u', long)]
+    pub nounset: bool,
+
+    /// Do not print which stage failed.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// The pipeline (unless -f is given), then the values of $1, $2, ...
+    /// Everything after the expression is a parameter, even if it starts
+    /// with `-`.
+    #[arg(value_name = "EXPRESSION [ARG]...")]
+    pub args: Vec<OsString>,
+}
