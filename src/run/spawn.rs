@@ -96,6 +96,40 @@ fn null_terminated(strings: &[CString]) -> Vec<*const libc::c_char> {
         .collect()
 }
 
+/// Stack for a vfork child: `ChildSetup::exec` needs well under a page.
+const CHILD_STACK_WORDS: usize = 4096;
+
+extern "C" fn vfork_child(arg: *mut libc::c_void) -> c_int {
+    // SAFETY: `arg` is the `&ChildSetup` passed by `vfork_exec`, alive until
+    // this child execs or exits, since the parent is suspended until then.
+    unsafe { (*(arg as *const ChildSetup)).exec() }
+}
+
+/// Start the child with `clone(CLONE_VM | CLONE_VFORK)`, as `posix_spawn`
+/// does: no page tables are copied, and the parent resumes once the child
+/// has exec'd or exited. The child shares pipe-run's memory, which is safe
+/// because it only reads `setup`, writes nothing but its own stack, and
+/// runs no signal handler (all signals are blocked until it has reset them).
+fn vfork_exec(setup: &ChildSetup) -> io::Result<Pid> {
+    let mut stack = vec![0u128; CHILD_STACK_WORDS];
+    // SAFETY: the stack grows down from the end of a live, 16-byte aligned
+    // buffer that outlives the child's use of it (the parent is suspended
+    // until the child execs or exits); `vfork_child` is a plain function.
+    let pid = unsafe {
+        let top = stack.as_mut_ptr().add(stack.len()).cast::<libc::c_void>();
+        libc::clone(
+            vfork_child,
+            top,
+            libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD,
+            (setup as *const ChildSetup).cast_mut().cast(),
+        )
+    };
+    if pid < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(Pid::from_raw(pid))
+}
+
 /// Start `stage` in process group `pgid` (`None`: it leads a new group).
 ///
 /// `stdin` and `stdout` are the parent's ends of the stage's edges; the
@@ -190,11 +224,18 @@ pub fn spawn(
     // reset its handlers, so a signal sent to the group in that window is
     // not taken by pipe-run's handler in the child, and lost.
     let blocked = BlockAll::new();
-    // SAFETY: the child runs only `setup.exec`, which makes async-signal-safe
-    // syscalls on memory prepared above and never returns.
-    let pid = match unsafe { fork() }? {
-        ForkResult::Child => unsafe { setup.exec() },
-        ForkResult::Parent { child } => child,
+    let pid = if setup.fds.iter().any(|f| matches!(f, ChildFd::Open { .. })) {
+        // The child opens a FIFO, which may block until a later stage opens
+        // the other end: the parent must not wait for this child's exec.
+        // SAFETY: the child runs only `setup.exec`, which makes
+        // async-signal-safe syscalls on memory prepared above and never
+        // returns.
+        match unsafe { fork() }? {
+            ForkResult::Child => unsafe { setup.exec() },
+            ForkResult::Parent { child } => child,
+        }
+    } else {
+        vfork_exec(&setup)?
     };
     drop(blocked);
     drop(report_write);
