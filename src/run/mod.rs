@@ -77,13 +77,14 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         .map_err(RunError::Redirect)?;
     let signals = Signals::install().doing("installing signal handlers")?;
     let terminal = if options.job_control {
-        Terminal::foreground()
+        Terminal::controlling()
     } else {
         None
     };
+    let foreground = terminal.as_ref().filter(|t| t.owned_by_us());
     let context = SpawnContext {
         parent: getpid(),
-        foreground_tty: terminal.as_ref().map(Terminal::raw_fd),
+        foreground_tty: foreground.map(Terminal::raw_fd),
         reset_signals: signals.child_resets(),
     };
 
@@ -109,7 +110,7 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         )
         .doing("starting a stage")?;
         if index == 0
-            && let Some(t) = &terminal
+            && let Some(t) = foreground
         {
             t.give_to(spawned.pid);
         }
@@ -133,8 +134,8 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
     };
     supervisor.wait_all();
     let received = supervisor.received;
-    if let Some(t) = &terminal {
-        t.take_back();
+    if let (Some(t), Some(pgid)) = (&terminal, group.pgid()) {
+        t.take_back_from(pgid);
     }
 
     let stages = plan

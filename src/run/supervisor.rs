@@ -60,8 +60,8 @@ impl Supervisor<'_> {
     /// Stop pipe-run's own process group (and so pipe-run), as a terminal's
     /// Ctrl-Z would have; continue the pipeline when pipe-run is continued.
     fn suspend(&mut self) {
-        if let Some(terminal) = self.terminal {
-            terminal.take_back();
+        if let (Some(terminal), Some(pgid)) = (self.terminal, self.group.pgid()) {
+            terminal.take_back_from(pgid);
         }
         Signals::set_default(libc::SIGTSTP);
         // SAFETY: kill(0, ...) signals our own process group; with the

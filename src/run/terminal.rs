@@ -1,9 +1,11 @@
 //! The controlling terminal: who is in its foreground.
 //!
-//! When pipe-run is in the terminal's foreground, the pipeline's process
-//! group takes the foreground while it runs (so `less` and `fzf` read the
-//! keyboard and Ctrl-C and Ctrl-Z reach the stages), and pipe-run takes it
-//! back afterwards. Otherwise the terminal is left alone.
+//! Whenever pipe-run's own group holds the terminal's foreground (at start,
+//! or after the user's `fg`), it hands the foreground to the pipeline's
+//! group, so `less` and `fzf` read the keyboard and Ctrl-C and Ctrl-Z reach
+//! the stages. When the pipeline ends, pipe-run takes back only what it
+//! gave. A pipe-run started in the background leaves the terminal alone
+//! until it is brought to the foreground.
 
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 
@@ -18,8 +20,8 @@ pub struct Terminal {
 }
 
 impl Terminal {
-    /// The controlling terminal, if pipe-run is in its foreground group.
-    pub fn foreground() -> Option<Terminal> {
+    /// The controlling terminal, if there is one.
+    pub fn controlling() -> Option<Terminal> {
         let tty = open(
             "/dev/tty",
             OFlag::O_RDWR | OFlag::O_CLOEXEC | OFlag::O_NOCTTY,
@@ -27,8 +29,7 @@ impl Terminal {
         )
         .ok()?;
         let tty = super::fds::above_floor(tty).ok()?;
-        let terminal = Terminal { tty };
-        terminal.owned_by_us().then_some(terminal)
+        Some(Terminal { tty })
     }
 
     pub fn raw_fd(&self) -> RawFd {
@@ -47,8 +48,11 @@ impl Terminal {
         let _ = tcsetpgrp(self.tty.as_fd(), pgid);
     }
 
-    /// Take the foreground back for pipe-run's own group.
-    pub fn take_back(&self) {
-        self.give_to(getpgrp());
+    /// Take the foreground back for pipe-run's own group, if `pgid` (the
+    /// pipeline) has it.
+    pub fn take_back_from(&self, pgid: Pid) {
+        if tcgetpgrp(self.tty.as_fd()).is_ok_and(|g| g == pgid) {
+            self.give_to(getpgrp());
+        }
     }
 }

@@ -105,3 +105,22 @@ fn ctrl_z_stops_the_job_and_fg_resumes_it_with_the_keyboard() {
     t.type_line("echo status=$?");
     t.wait_for("status=0");
 }
+
+#[test]
+fn a_pipeline_started_in_the_background_gets_the_keyboard_after_fg() {
+    let t = Tmux::new("bg");
+    t.type_line(&format!("{} 'cat | tr a-z A-Z' &", bin()));
+    // `cat` reads the terminal from the background: the job stops, as
+    // `cat &` does under a shell.
+    eventually("the job is reported stopped", || {
+        t.type_line("clear; jobs");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        t.screen().contains("Stopped")
+    });
+    t.type_line("fg");
+    t.type_line("typed after fg");
+    t.wait_for("TYPED AFTER FG");
+    t.keys(&["C-d"]);
+    t.type_line("echo status=$?");
+    t.wait_for("status=0");
+}
