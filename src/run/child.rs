@@ -3,11 +3,13 @@
 //! Everything here is prepared by the parent beforehand ([`ChildSetup`]), and
 //! the child only makes async-signal-safe syscalls on it: no allocation, no
 //! locks, no formatting. Failures are reported to the parent as an errno and
-//! the index of the step that failed, over a close-on-exec pipe that reads
-//! as empty once `execve` succeeds.
+//! the index of the step that failed: through memory shared with the parent
+//! for a vfork child, or else over a close-on-exec pipe that reads as empty
+//! once `execve` succeeds.
 
 use std::ffi::{CString, c_char, c_int};
 use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A step of the child's fd setup, with raw fd numbers as the child sees
 /// them. Sources the parent owns are all numbered above [`super::fds::FLOOR`],
@@ -26,6 +28,29 @@ pub enum ChildFd {
         flags: c_int,
         to: RawFd,
     },
+}
+
+/// Where a child reports why it could not exec.
+#[derive(Debug, Clone, Copy)]
+pub enum ReportTo {
+    /// The write end of a close-on-exec pipe (forked child).
+    Pipe(RawFd),
+    /// A word in the parent's memory, which a vfork child shares; it holds
+    /// [`NO_REPORT`] until the child stores an encoded report in it.
+    Shared(*const AtomicU64),
+}
+
+/// The value of a shared report word that nothing was stored in.
+pub const NO_REPORT: u64 = u64::MAX;
+
+/// Pack a report into a shared word.
+pub fn encode(errno: i32, step: u32) -> u64 {
+    (u64::from(step) << 32) | u64::from(errno as u32)
+}
+
+/// Unpack a shared report word.
+pub fn decode(word: u64) -> Option<(i32, u32)> {
+    (word != NO_REPORT).then_some((word as u32 as i32, (word >> 32) as u32))
 }
 
 /// Which step failed, as reported back to the parent.
@@ -53,8 +78,8 @@ pub struct ChildSetup {
     /// pipe-run's pid, to notice it died before the death signal was set.
     pub parent: libc::pid_t,
     pub fds: Vec<ChildFd>,
-    /// Write end of the error report pipe.
-    pub report: RawFd,
+    /// Where to report a failure.
+    pub report: ReportTo,
     /// Signals to reset to their default action before unblocking.
     pub reset_signals: Vec<c_int>,
 }
@@ -147,10 +172,16 @@ impl ChildSetup {
         // SAFETY: async-signal-safe calls on a stack buffer.
         unsafe {
             let errno = *libc::__errno_location();
-            let mut buf = [0u8; 8];
-            buf[..4].copy_from_slice(&errno.to_ne_bytes());
-            buf[4..].copy_from_slice(&step.to_ne_bytes());
-            libc::write(self.report, buf.as_ptr().cast(), buf.len());
+            match self.report {
+                ReportTo::Pipe(fd) => {
+                    let mut buf = [0u8; 8];
+                    buf[..4].copy_from_slice(&errno.to_ne_bytes());
+                    buf[4..].copy_from_slice(&step.to_ne_bytes());
+                    libc::write(fd, buf.as_ptr().cast(), buf.len());
+                }
+                // An atomic store: no lock, no allocation.
+                ReportTo::Shared(word) => (*word).store(encode(errno, step), Ordering::SeqCst),
+            }
             libc::_exit(status)
         }
     }

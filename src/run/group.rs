@@ -5,18 +5,17 @@
 //! supervisor starts reaping only then), because a reaped leader takes the
 //! group id with it and a later `setpgid` into the group would fail.
 
-use std::os::fd::OwnedFd;
-
 use nix::sys::signal::{Signal, killpg};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::Pid;
 
+use super::spawn::Report;
 use crate::report::outcome::StageStatus;
 
 pub struct Member {
     pub pid: Pid,
     pub status: Option<StageStatus>,
-    pub report: OwnedFd,
+    pub report: Report,
     pub step_redirect: Vec<Option<usize>>,
 }
 

@@ -35,7 +35,7 @@ use error::Context as _;
 use group::{Group, Member};
 use nix::unistd::getpid;
 use signals::Signals;
-use spawn::{SpawnContext, open_files, spawn};
+use spawn::{Report, SpawnContext, open_files, spawn};
 use supervisor::Supervisor;
 use terminal::Terminal;
 
@@ -158,10 +158,15 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
 
 /// What the child reported before it could exec, if anything.
 fn read_report(member: &Member, stage: &crate::plan::Stage) -> Option<StageError> {
-    let mut buf = [0u8; 8];
-    // The write end closed at exec or exit, so this read does not block.
-    let n = nix::unistd::read(member.report.as_fd(), &mut buf).ok()?;
-    let (errno, step) = child::decode_report(&buf[..n])?;
+    let (errno, step) = match &member.report {
+        Report::Ready(report) => (*report)?,
+        Report::Pending(pipe) => {
+            // The stage has ended, so the write end is closed: no blocking.
+            let mut buf = [0u8; 8];
+            let n = nix::unistd::read(pipe.as_fd(), &mut buf).ok()?;
+            child::decode_report(&buf[..n])?
+        }
+    };
     let what = match step {
         child::STEP_EXEC => format!("cannot execute {}", stage.program.display()),
         child::STEP_SETUP => "cannot set up the stage".to_string(),

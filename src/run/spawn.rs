@@ -12,7 +12,9 @@ use std::path::Path;
 use nix::fcntl::OFlag;
 use nix::unistd::{ForkResult, Pid, fork, pipe2, setpgid};
 
-use super::child::{ChildFd, ChildSetup};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::child::{ChildFd, ChildSetup, NO_REPORT, ReportTo, decode};
 use super::fds::above_floor;
 use super::signals::BlockAll;
 use crate::plan::{Carries, FdAction, OpenMode, Stage};
@@ -70,10 +72,19 @@ fn is_blocking_fifo(path: &Path, mode: OpenMode) -> bool {
 /// What the parent needs of a started stage.
 pub struct Spawned {
     pub pid: Pid,
-    /// Read end of the child's error report pipe.
-    pub report: OwnedFd,
+    /// Why the child could not exec, or where to read it later.
+    pub report: Report,
     /// For each child fd step, the redirection it came from, if any.
     pub step_redirect: Vec<Option<usize>>,
+}
+
+/// A child's failure report.
+pub enum Report {
+    /// Known at spawn time (vfork child): `(errno, step)` if it failed.
+    Ready(Option<(i32, u32)>),
+    /// The read end of a forked child's report pipe, readable once the
+    /// child has exec'd or exited.
+    Pending(OwnedFd),
 }
 
 /// Per-run settings every spawn shares.
@@ -203,8 +214,17 @@ pub fn spawn(
     sh_argv.extend_from_slice(&argv[1..]);
     let envp = null_terminated(&env);
 
-    let (report_read, report_write) = pipe2(OFlag::O_CLOEXEC)?;
-    let report_write = above_floor(report_write)?;
+    // The child opens a FIFO itself, and that open may block until a
+    // later stage opens the other end: the parent must not wait for this
+    // child's exec, so it forks. Every other stage is started vfork-style.
+    let must_fork = fds.iter().any(|f| matches!(f, ChildFd::Open { .. }));
+    let shared = AtomicU64::new(NO_REPORT);
+    let report_pipe = if must_fork {
+        let (read, write) = pipe2(OFlag::O_CLOEXEC)?;
+        Some((read, above_floor(write)?))
+    } else {
+        None
+    };
     let setup = ChildSetup {
         program,
         _args: args,
@@ -216,7 +236,10 @@ pub fn spawn(
         foreground_tty: context.foreground_tty,
         parent: context.parent.as_raw(),
         fds,
-        report: report_write.as_raw_fd(),
+        report: match &report_pipe {
+            Some((_, write)) => ReportTo::Pipe(write.as_raw_fd()),
+            None => ReportTo::Shared(&shared),
+        },
         reset_signals: context.reset_signals.clone(),
     };
 
@@ -224,9 +247,7 @@ pub fn spawn(
     // reset its handlers, so a signal sent to the group in that window is
     // not taken by pipe-run's handler in the child, and lost.
     let blocked = BlockAll::new();
-    let pid = if setup.fds.iter().any(|f| matches!(f, ChildFd::Open { .. })) {
-        // The child opens a FIFO, which may block until a later stage opens
-        // the other end: the parent must not wait for this child's exec.
+    let pid = if must_fork {
         // SAFETY: the child runs only `setup.exec`, which makes
         // async-signal-safe syscalls on memory prepared above and never
         // returns.
@@ -238,14 +259,20 @@ pub fn spawn(
         vfork_exec(&setup)?
     };
     drop(blocked);
-    drop(report_write);
     // Also set the group from the parent, so that it is in place whichever
     // of the two runs first. EACCES means the child already exec'd, having
     // done it itself.
     let _ = setpgid(pid, pgid.unwrap_or(pid));
+    let report = match report_pipe {
+        // The parent's copy of the write end goes, so the read end sees
+        // EOF when the child execs.
+        Some((read, _write)) => Report::Pending(read),
+        // The vfork child has exec'd or exited: its report is in place.
+        None => Report::Ready(decode(shared.load(Ordering::SeqCst))),
+    };
     Ok(Spawned {
         pid,
-        report: report_read,
+        report,
         step_redirect,
     })
 }
