@@ -7,6 +7,7 @@
 //! gave. A pipe-run started in the background leaves the terminal alone
 //! until it is brought to the foreground.
 
+use std::cell::Cell;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
 
 use nix::fcntl::{OFlag, open};
@@ -17,6 +18,9 @@ use super::signals::BlockAll;
 
 pub struct Terminal {
     tty: OwnedFd,
+    /// The group pipe-run last gave the foreground to: on drop (an early
+    /// return or a panic included) pipe-run takes it back from that group.
+    given: Cell<Option<Pid>>,
 }
 
 impl Terminal {
@@ -29,7 +33,10 @@ impl Terminal {
         )
         .ok()?;
         let tty = super::fds::above_floor(tty).ok()?;
-        Some(Terminal { tty })
+        Some(Terminal {
+            tty,
+            given: Cell::new(None),
+        })
     }
 
     pub fn raw_fd(&self) -> RawFd {
@@ -44,6 +51,11 @@ impl Terminal {
     /// Give the foreground to `pgid`. SIGTTOU is blocked meanwhile, since
     /// pipe-run may be a background group at that moment.
     pub fn give_to(&self, pgid: Pid) {
+        self.set_foreground(pgid);
+        self.given.set(Some(pgid));
+    }
+
+    fn set_foreground(&self, pgid: Pid) {
         let _blocked = BlockAll::new();
         let _ = tcsetpgrp(self.tty.as_fd(), pgid);
     }
@@ -52,7 +64,15 @@ impl Terminal {
     /// pipeline) has it.
     pub fn take_back_from(&self, pgid: Pid) {
         if tcgetpgrp(self.tty.as_fd()).is_ok_and(|g| g == pgid) {
-            self.give_to(getpgrp());
+            self.set_foreground(getpgrp());
+        }
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        if let Some(pgid) = self.given.get() {
+            self.take_back_from(pgid);
         }
     }
 }
