@@ -2,8 +2,10 @@
 //! redirection. It touches no file and starts nothing, so any error leaves
 //! the world as it was.
 
-use std::ffi::OsString;
+use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStringExt;
+use std::path::PathBuf;
 
 use super::Plan;
 use super::context::Context;
@@ -39,6 +41,7 @@ pub fn build(pipeline: &Pipeline, context: &Context) -> Result<Plan, PlanError> 
         });
     }
     let count = pipeline.stages.len();
+    let mut programs = Programs::default();
     let stages = pipeline
         .stages
         .iter()
@@ -46,10 +49,26 @@ pub fn build(pipeline: &Pipeline, context: &Context) -> Result<Plan, PlanError> 
         .map(|(i, command)| {
             let piped_in = i > 0;
             let piped_out = i + 1 < count;
-            stage(command, context, piped_in, piped_out)
+            stage(command, context, piped_in, piped_out, &mut programs)
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Plan { stages, edges })
+}
+
+/// Programs already resolved in this plan, by name and `PATH`: a chain of
+/// fifty `cat`s searches `PATH` once, as a shell's command hash would.
+#[derive(Default)]
+struct Programs {
+    found: HashMap<(Vec<u8>, Option<OsString>), Result<PathBuf, ResolveError>>,
+}
+
+impl Programs {
+    fn resolve(&mut self, name: &[u8], path_var: Option<&OsStr>) -> Result<PathBuf, ResolveError> {
+        self.found
+            .entry((name.to_vec(), path_var.map(OsStr::to_os_string)))
+            .or_insert_with(|| resolve(name, path_var))
+            .clone()
+    }
 }
 
 fn expand_error(e: ExpandError) -> PlanError {
@@ -61,6 +80,7 @@ fn stage(
     context: &Context,
     piped_in: bool,
     piped_out: bool,
+    programs: &mut Programs,
 ) -> Result<Stage, PlanError> {
     let vars = &context.vars;
     // Each assignment sees the ones before it (`A=1 B=$A`), as in sh; the
@@ -120,7 +140,7 @@ fn stage(
         .map(|(_, v)| v.as_os_str());
     let name_bytes = name.as_encoded_bytes();
     let name_span = command.words[0].span;
-    let program = resolve(name_bytes, path_var).map_err(|e| {
+    let program = programs.resolve(name_bytes, path_var).map_err(|e| {
         let shown = name.to_string_lossy();
         match e {
             ResolveError::NotFound => {
