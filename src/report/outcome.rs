@@ -28,8 +28,9 @@ pub struct StageError {
 }
 
 impl StageError {
-    pub fn reason(&self) -> String {
-        std::io::Error::from_raw_os_error(self.errno).to_string()
+    /// The errno as words, e.g. "No such file or directory".
+    pub fn reason(&self) -> &'static str {
+        nix::errno::Errno::from_raw(self.errno).desc()
     }
 }
 

@@ -587,3 +587,26 @@ fn an_output_file_in_a_missing_directory_exits_2_and_runs_nothing() {
     assert!(stderr(&out).contains("no-such-dir/out"), "{}", stderr(&out));
     assert_untouched(dir.path());
 }
+
+#[test]
+fn a_program_the_kernel_cannot_start_is_reported_with_127() {
+    // The script is found and executable, so the plan accepts it; only exec
+    // finds its interpreter missing. The other stage still runs.
+    let dir = tmp();
+    write_executable(&dir.path().join("script"), "#!/nonexistent/interpreter\n");
+    let out = run(dir.path(), &["printf 'x\\n' | ./script"]);
+    assert_eq!(shell_status(&out), 127);
+    assert_eq!(
+        stderr(&out),
+        "pipe-run: stage 2 (./script): cannot execute ./script: No such file or directory\n"
+    );
+}
+
+#[test]
+fn a_script_without_a_shebang_is_run_by_sh() {
+    let dir = tmp();
+    write_executable(&dir.path().join("plain"), "echo \"from sh: $1\"\n");
+    let out = run(dir.path(), &["./plain arg | cat"]);
+    assert_eq!(shell_status(&out), 0);
+    assert_eq!(stdout(&out), "from sh: arg\n");
+}
