@@ -26,3 +26,8 @@ pub mod report;
 pub mod run;
 pub mod syntax;
 pub mod transport;
+
+/// The README's Rust example runs as a doc test, so it stays true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
