@@ -23,7 +23,10 @@ pub fn lex(text: &str) -> Result<Vec<Token>, SyntaxError> {
 /// the tokens first, so that `{ a; }` is refused as a group (at `{`), not
 /// for its `;`.
 pub fn lex_partial(text: &str) -> (Vec<Token>, Option<SyntaxError>) {
-    let joined = join(text);
+    // No argument can hold a NUL byte (a `-f` file might): refuse it where
+    // it is, whatever comes before it.
+    let nul = text.find('\0');
+    let joined = join(&text[..nul.unwrap_or(text.len())]);
     let mut lexer = Lexer {
         text: &joined.text,
         bytes: joined.text.as_bytes(),
@@ -42,6 +45,13 @@ pub fn lex_partial(text: &str) -> (Vec<Token>, Option<SyntaxError>) {
                 break Some(err);
             }
         }
+    };
+    let error = match nul {
+        Some(at) => Some(SyntaxError::new(
+            Span::new(at, at + 1),
+            "a NUL byte cannot be part of a command",
+        )),
+        None => error,
     };
     (tokens, error)
 }
@@ -730,6 +740,7 @@ mod tests {
             ("a &>f", 2),
             ("echo $?", 5),
             ("echo ${x=1}", 8),
+            ("echo 'a\0b'", 7),
         ] {
             let err = lex(text).unwrap_err();
             assert_eq!(err.span.start, at, "{text}: {err:?}");
