@@ -11,6 +11,18 @@ use super::group::Group;
 use super::signals::{FORWARDED, Signals, has};
 use super::terminal::Terminal;
 
+/// Who stops when the pipeline is suspended.
+#[derive(Clone, Copy)]
+enum Stop {
+    /// pipe-run alone: it was sent SIGTSTP itself, and whoever sent it
+    /// decides about the rest of its job.
+    Myself,
+    /// pipe-run's whole process group: the stages were stopped from the
+    /// terminal, which would have stopped the whole job had pipe-run not
+    /// given the pipeline a group of its own.
+    WholeJob,
+}
+
 pub struct Supervisor<'a> {
     pub group: &'a mut Group,
     pub signals: &'a Signals,
@@ -32,7 +44,7 @@ impl Supervisor<'_> {
             if has(set, libc::SIGTSTP) {
                 // Someone stopped pipe-run itself: stop the pipeline with it.
                 self.group.signal(libc::SIGTSTP);
-                self.suspend();
+                self.suspend(Stop::Myself);
             } else if has(set, libc::SIGCONT) {
                 self.resume();
             }
@@ -40,7 +52,7 @@ impl Supervisor<'_> {
             if reaped.stopped && self.terminal.is_some() && self.group.alive() {
                 // Ctrl-Z reached the stages: stop pipe-run's own job too, so
                 // the user's shell sees a stopped job and gets the prompt.
-                self.suspend();
+                self.suspend(Stop::WholeJob);
             }
             if !self.group.alive() {
                 return;
@@ -57,17 +69,22 @@ impl Supervisor<'_> {
         let _ = poll(&mut fds, PollTimeout::NONE);
     }
 
-    /// Stop pipe-run's own process group (and so pipe-run), as a terminal's
-    /// Ctrl-Z would have; continue the pipeline when pipe-run is continued.
-    fn suspend(&mut self) {
+    /// Stop pipe-run, or its whole job (its own process group, as a
+    /// terminal's Ctrl-Z would have); continue the pipeline when pipe-run is
+    /// continued.
+    fn suspend(&mut self, stop: Stop) {
         if let (Some(terminal), Some(pgid)) = (self.terminal, self.group.pgid()) {
             terminal.take_back_from(pgid);
         }
         Signals::set_default(libc::SIGTSTP);
-        // SAFETY: kill(0, ...) signals our own process group; with the
+        let whom = match stop {
+            Stop::Myself => nix::unistd::getpid().as_raw(),
+            Stop::WholeJob => 0,
+        };
+        // SAFETY: kill(2) on our own pid or process group (0); with the
         // default action, pipe-run stops here until SIGCONT.
         unsafe {
-            libc::kill(0, libc::SIGTSTP);
+            libc::kill(whom, libc::SIGTSTP);
         }
         self.signals.reinstall(libc::SIGTSTP);
         self.resume();

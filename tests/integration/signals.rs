@@ -122,3 +122,30 @@ fn a_last_stage_killed_by_a_signal_keeps_128_plus_n() {
         .code(143)
         .stderr("");
 }
+
+/// The state letter of a process (`S`, `T`, `Z`, ...), from /proc.
+fn state(pid: u32) -> char {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rsplit_once(')')
+        .and_then(|(_, rest)| rest.trim_start().chars().next())
+        .unwrap_or('?')
+}
+
+#[test]
+fn sigtstp_and_sigcont_to_pipe_run_stop_and_continue_the_pipeline() {
+    let marker = "7005.25";
+    let mut child = start(&format!("sleep {marker} | cat"));
+    eventually("the stage started", || {
+        processes_running(&["sleep", marker]).len() == 1
+    });
+    let stage = processes_running(&["sleep", marker])[0];
+    kill(child.id(), libc::SIGTSTP);
+    eventually("pipe-run stopped", || state(child.id()) == 'T');
+    eventually("the stage stopped", || state(stage) == 'T');
+    kill(child.id(), libc::SIGCONT);
+    eventually("the stage continued", || state(stage) == 'S');
+    assert_ne!(state(child.id()), 'T');
+    kill(child.id(), libc::SIGTERM);
+    assert_eq!(wait_with_deadline(&mut child).signal(), Some(libc::SIGTERM));
+    assert!(processes_running(&["sleep", marker]).is_empty());
+}
