@@ -33,6 +33,11 @@ pub fn join(text: &str) -> Joined {
     let mut out = Vec::with_capacity(bytes.len());
     let mut removed_before = Vec::new();
     let mut state = State::Plain;
+    // `out.len()` just after an escaped character was copied: an escaped
+    // blank does not end a word, so a `#` after it starts no comment.
+    let mut escaped_end = usize::MAX;
+    // How many `${` are open: inside one, `#` is an operator, not a comment.
+    let mut braces = 0usize;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -53,13 +58,22 @@ pub fn join(text: &str) -> Joined {
                 if let Some(&next) = bytes.get(i + 1) {
                     out.push(next);
                 }
+                escaped_end = out.len();
                 i += 2;
                 continue;
             }
+            (State::Plain | State::Double, b'$') if bytes.get(i + 1) == Some(&b'{') => {
+                braces += 1;
+            }
+            (State::Plain | State::Double, b'}') if braces > 0 => braces -= 1,
             (State::Plain, b'\'') => state = State::Single,
             (State::Plain, b'"') => state = State::Double,
             (State::Double, b'"') => state = State::Plain,
-            (State::Plain, b'#') if starts_word(&out) => state = State::Comment,
+            (State::Plain, b'#')
+                if braces == 0 && out.len() != escaped_end && starts_word(&out) =>
+            {
+                state = State::Comment;
+            }
             _ => {}
         }
         out.push(b);
@@ -139,6 +153,9 @@ mod tests {
         assert_eq!(join("a\\\nb '\\\n' \"\\\n\"").text, "ab '\\\n' \"\"");
         assert_eq!(join("a\\\\\nb").text, "a\\\\\nb");
         assert_eq!(join("# c \\\nx").text, "# c \\\nx");
+        // Neither an escaped blank nor `${` makes `#` start a comment.
+        assert_eq!(join("a\\ #$HO\\\nME").text, "a\\ #$HOME");
+        assert_eq!(join("${x-a #$HO\\\nME}").text, "${x-a #$HOME}");
     }
 
     #[test]

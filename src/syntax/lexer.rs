@@ -31,6 +31,7 @@ pub fn lex_partial(text: &str) -> (Vec<Token>, Option<SyntaxError>) {
         text: &joined.text,
         bytes: joined.text.as_bytes(),
         pos: 0,
+        depth: 0,
     };
     let mut tokens = Vec::new();
     let error = loop {
@@ -60,7 +61,14 @@ struct Lexer<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// How many `${` the lexer is inside of.
+    depth: usize,
 }
+
+/// Deepest `${...}` nesting accepted. Lexing, expansion and dropping the
+/// tree recurse once per level, so an absurd depth would overflow the
+/// stack; no real expression comes near this.
+const MAX_DEPTH: usize = 64;
 
 /// Where a word is being read: it decides what ends it and what `\` escapes.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -164,11 +172,11 @@ impl<'a> Lexer<'a> {
     }
 
     fn next_token(&mut self) -> Result<Option<Token>, SyntaxError> {
-        // Blanks, `\`-newline and comments separate tokens.
+        // Blanks and comments separate tokens (`\`-newline is gone already:
+        // see `continuation`).
         loop {
             match self.peek() {
                 Some(b) if is_blank(b) => self.pos += 1,
-                Some(b'\\') if self.peek_at(1) == Some(b'\n') => self.pos += 2,
                 Some(b'#') => {
                     while !matches!(self.peek(), None | Some(b'\n')) {
                         self.pos += 1;
@@ -332,9 +340,7 @@ impl<'a> Lexer<'a> {
                 b if context == Context::Unquoted && is_word_end(b) => break,
                 b'\\' => {
                     let next = self.peek_at(1);
-                    if next == Some(b'\n') {
-                        self.pos += 2;
-                    } else if next.is_none() {
+                    if next.is_none() {
                         // A trailing backslash stands for itself, as in dash.
                         parts.literal("\\", true);
                         self.pos += 1;
@@ -402,7 +408,6 @@ impl<'a> Lexer<'a> {
                     return Ok(());
                 }
                 b'\\' => match self.peek_at(1) {
-                    Some(b'\n') => self.pos += 2,
                     Some(c @ (b'$' | b'`' | b'"' | b'\\')) => {
                         parts.literal(&(c as char).to_string(), true);
                         self.pos += 2;
@@ -498,6 +503,19 @@ impl<'a> Lexer<'a> {
 
     /// `${...}` at `pos`.
     fn braced(&mut self, parts: &mut Parts, quoted: bool) -> Result<(), SyntaxError> {
+        if self.depth == MAX_DEPTH {
+            return Err(SyntaxError::new(
+                Span::new(self.pos, self.pos + 2),
+                format!("expansions nested more than {MAX_DEPTH} deep"),
+            ));
+        }
+        self.depth += 1;
+        let result = self.braced_inner(parts, quoted);
+        self.depth -= 1;
+        result
+    }
+
+    fn braced_inner(&mut self, parts: &mut Parts, quoted: bool) -> Result<(), SyntaxError> {
         let start = self.pos;
         self.pos += 2;
         let bad = |lexer: &Lexer, message: &str| {
@@ -507,12 +525,18 @@ impl<'a> Lexer<'a> {
                 .map_or(lexer.bytes.len(), |p| start + p + 1);
             SyntaxError::new(Span::new(start, end), message.to_string())
         };
-        // `${#name}` is a length; `${#}` and `${#-...}` etc. use `#` as a name.
+        // dash's rule for a leading `#`: `${#name}` and `${#1}` are lengths;
+        // so is `${#c}` for a special parameter `c` directly followed by `}`
+        // (`${##}` is the length of `$#`); otherwise `#` is the name, maybe
+        // followed by an operator (`${#}`, `${###}`, `${#-x}`).
         let mut length = false;
-        if self.peek() == Some(b'#') && !matches!(self.peek_at(1), Some(b'}') | None) {
-            let next = self.peek_at(1).unwrap_or(b'}');
-            if is_name_byte(next) || matches!(next, b'@' | b'*' | b'#' | b'$') {
-                length = true;
+        if self.peek() == Some(b'#') {
+            length = match (self.peek_at(1), self.peek_at(2)) {
+                (Some(b), _) if is_name_byte(b) => true,
+                (Some(b'@' | b'*' | b'#' | b'$' | b'?' | b'-' | b'!'), Some(b'}')) => true,
+                _ => false,
+            };
+            if length {
                 self.pos += 1;
             }
         }
@@ -535,6 +559,12 @@ impl<'a> Lexer<'a> {
                     }
                 }
             }
+            Some(b'!') if self.peek_at(1).is_some_and(is_name_byte) => {
+                return Err(bad(
+                    self,
+                    "indirect expansion `${!name}` is bash syntax, not sh",
+                ));
+            }
             Some(b) => match special_param(b) {
                 Some(Ok(name)) => {
                     self.pos += 1;
@@ -545,7 +575,7 @@ impl<'a> Lexer<'a> {
                 }
                 None => return Err(bad(self, "bad substitution")),
             },
-            None => return Err(bad(self, "unterminated `${`")),
+            None => return Err(unterminated(start)),
         };
         let op_start = self.pos;
         let op = if length {
@@ -562,6 +592,7 @@ impl<'a> Lexer<'a> {
                 Context::Brace
             };
             match c {
+                None => return Err(unterminated(start)),
                 Some(b'}') if !colon => ParamOp::Plain,
                 Some(b'-' | b'+' | b'?') => {
                     self.pos += 1;
@@ -606,8 +637,7 @@ impl<'a> Lexer<'a> {
         };
         if self.peek() != Some(b'}') {
             return Err(if self.peek().is_none() {
-                SyntaxError::new(Span::new(start, start + 2), "unterminated `${`")
-                    .help("add the closing `}`")
+                unterminated(start)
             } else {
                 bad(self, "bad substitution")
             });
@@ -621,6 +651,10 @@ impl<'a> Lexer<'a> {
         });
         Ok(())
     }
+}
+
+fn unterminated(start: usize) -> SyntaxError {
+    SyntaxError::new(Span::new(start, start + 2), "unterminated `${`").help("add the closing `}`")
 }
 
 /// The one-character special parameters: supported ones, and refused ones
@@ -745,6 +779,46 @@ mod tests {
             let err = lex(text).unwrap_err();
             assert_eq!(err.span.start, at, "{text}: {err:?}");
         }
+    }
+
+    #[test]
+    fn leading_hash_follows_dash() {
+        let op = |text: &str| match &words(text)[0][0] {
+            WordPart::Param(p) => (p.name.clone(), p.op.clone()),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(op("${#}"), (ParamName::Count, ParamOp::Plain));
+        assert_eq!(op("${##}"), (ParamName::Count, ParamOp::Length));
+        assert_eq!(op("${#x}"), (ParamName::Var("x".into()), ParamOp::Length));
+        assert_eq!(op("${#@}"), (ParamName::At, ParamOp::Length));
+        assert!(matches!(
+            op("${###}"),
+            (ParamName::Count, ParamOp::TrimPrefix { longest: true, .. })
+        ));
+        assert!(matches!(
+            op("${#-x}"),
+            (ParamName::Count, ParamOp::Default { .. })
+        ));
+        assert!(lex("${#?}").is_err());
+        assert!(lex("${#!}").is_err());
+    }
+
+    #[test]
+    fn unterminated_braces_say_so() {
+        for text in ["${abc", "${1", "${#", "\"${x", "${x:-a"] {
+            let err = lex(text).unwrap_err();
+            assert!(err.message.contains("unterminated"), "{text}: {err:?}");
+        }
+        assert!(lex("${!x}").unwrap_err().message.contains("indirect"));
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = |n: usize| format!("echo {}x{}", "${u-".repeat(n), "}".repeat(n));
+        assert!(lex(&deep(MAX_DEPTH)).is_ok());
+        let err = lex(&deep(5000)).unwrap_err();
+        let at = 5 + 4 * MAX_DEPTH;
+        assert_eq!(err.span, Span::new(at, at + 2));
     }
 
     #[test]
