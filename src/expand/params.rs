@@ -44,6 +44,9 @@ fn display_name(name: &ParamName) -> String {
 fn lookup(name: &ParamName, quoted: bool, vars: &Vars) -> Option<Value> {
     let positional = || vars.positional.iter().map(|p| p.as_bytes().to_vec());
     Some(match name {
+        // dash never takes IFS from the environment, and splitting uses the
+        // default, so `$IFS` is always space, tab, newline too.
+        ParamName::Var(v) if v == "IFS" => Value::Str(b" \t\n".to_vec()),
         ParamName::Var(v) => {
             let (_, value) = vars
                 .env

@@ -404,6 +404,16 @@ fn first_env_entry_wins() {
 }
 
 #[test]
+fn ifs_is_never_inherited() {
+    // Neither for splitting nor as `$IFS`: dash ignores an inherited IFS.
+    let v = vars(&[("IFS", b"x"), ("v", b"axb c")], &[]);
+    assert_eq!(
+        show(&expand_words(&words("$v \"$IFS\" ${IFS-unset}"), &v).unwrap()),
+        ["axb", "c", " \t\n"]
+    );
+}
+
+#[test]
 fn non_utf8_values() {
     let v = vars(&[("x", b"\xff\xfe a")], &[b"\xfa b"]);
     let got = expand_words(&words("$x \"$1\" ${#x} ${x#?}"), &v).unwrap();
