@@ -252,6 +252,7 @@ pub fn spawn(
         // async-signal-safe syscalls on memory prepared above and never
         // returns.
         match unsafe { fork() }? {
+            // SAFETY: this is the freshly forked child.
             ForkResult::Child => unsafe { setup.exec() },
             ForkResult::Parent { child } => child,
         }
