@@ -2,7 +2,7 @@
 //! redirection. It touches no file and starts nothing, so any error leaves
 //! the world as it was.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
@@ -42,6 +42,7 @@ pub fn build(pipeline: &Pipeline, context: &Context) -> Result<Plan, PlanError> 
     }
     let count = pipeline.stages.len();
     let mut programs = Programs::default();
+    let mut created = HashSet::new();
     let stages = pipeline
         .stages
         .iter()
@@ -49,7 +50,14 @@ pub fn build(pipeline: &Pipeline, context: &Context) -> Result<Plan, PlanError> 
         .map(|(i, command)| {
             let piped_in = i > 0;
             let piped_out = i + 1 < count;
-            stage(command, context, piped_in, piped_out, &mut programs)
+            stage(
+                command,
+                context,
+                piped_in,
+                piped_out,
+                &mut programs,
+                &mut created,
+            )
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Plan { stages, edges })
@@ -81,6 +89,7 @@ fn stage(
     piped_in: bool,
     piped_out: bool,
     programs: &mut Programs,
+    created: &mut HashSet<PathBuf>,
 ) -> Result<Stage, PlanError> {
     let vars = &context.vars;
     // Each assignment sees the ones before it (`A=1 B=$A`), as in sh; the
@@ -123,7 +132,7 @@ fn stage(
         model.set_open(1);
     }
     for action in &redirects {
-        model.apply(action)?;
+        model.apply(action, created)?;
     }
 
     let Some(name) = argv.first() else {

@@ -4,6 +4,7 @@
 //! table, so `2>&1 >f` and `>f 2>&1` are told apart exactly as sh would, and
 //! a duplication from a closed fd is refused before any stage starts.
 
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -78,8 +79,14 @@ impl FdModel {
         self.open[fd as usize] = true;
     }
 
-    /// Check one action and apply it to the model.
-    pub fn apply(&mut self, action: &FdAction) -> Result<(), PlanError> {
+    /// Check one action and apply it to the model. `created` holds the
+    /// files that redirections before this one will create: files are
+    /// opened in order, so a later `<` may read one of them.
+    pub fn apply(
+        &mut self,
+        action: &FdAction,
+        created: &mut HashSet<PathBuf>,
+    ) -> Result<(), PlanError> {
         match action {
             FdAction::Open {
                 fd,
@@ -87,7 +94,12 @@ impl FdModel {
                 mode,
                 span,
             } => {
-                check_path(path, *mode, *span)?;
+                if !(*mode == OpenMode::Read && created.contains(path)) {
+                    check_path(path, *mode, *span)?;
+                }
+                if *mode != OpenMode::Read {
+                    created.insert(path.clone());
+                }
                 self.open[*fd as usize] = true;
             }
             FdAction::Dup { fd, from, span } => {

@@ -610,3 +610,20 @@ fn a_script_without_a_shebang_is_run_by_sh() {
     assert_eq!(shell_status(&out), 0);
     assert_eq!(stdout(&out), "from sh: arg\n");
 }
+
+#[test]
+fn a_later_stage_may_read_a_file_an_earlier_redirection_creates() {
+    // Files are opened in order before any stage starts, so `new` exists
+    // by the time `< new` is opened (what it contains then is a race, as
+    // under sh; only that nothing is refused is asserted).
+    let dir = tmp();
+    let out = run(dir.path(), &["printf abc > new | cat < new > /dev/null"]);
+    assert_eq!(shell_status(&out), 0, "{}", stderr(&out));
+    assert_eq!(fs::read_to_string(dir.path().join("new")).unwrap(), "abc");
+    // The other way round the read comes first, and fails: refused, and
+    // nothing is created.
+    let out = run(dir.path(), &["cat < other | printf abc > other"]);
+    assert_eq!(shell_status(&out), 2);
+    assert!(stderr(&out).starts_with("pipe-run: cannot open other: No such file or directory\n"));
+    assert!(!dir.path().join("other").exists());
+}
