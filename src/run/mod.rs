@@ -30,6 +30,7 @@ mod terminal;
 pub use error::RunError;
 
 use std::os::fd::{AsFd, OwnedFd};
+use std::sync::Mutex;
 
 use error::Context as _;
 use group::{Group, Member};
@@ -68,7 +69,14 @@ impl Default for RunOptions {
 /// assert_eq!(outcome.stages[0].status, StageStatus::Exited(0));
 /// assert_eq!(outcome.stages[1].status, StageStatus::Exited(1));
 /// ```
+///
+/// Signal handling is process-wide, so runs in one process take turns: a
+/// second thread calling `run` waits until the first run has ended.
 pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    // A run that panicked has restored everything on unwinding, so a
+    // poisoned lock is still safe to take.
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let mut files = plan
         .stages
         .iter()

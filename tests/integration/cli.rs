@@ -627,3 +627,26 @@ fn a_later_stage_may_read_a_file_an_earlier_redirection_creates() {
     assert!(stderr(&out).starts_with("pipe-run: cannot open other: No such file or directory\n"));
     assert!(!dir.path().join("other").exists());
 }
+
+#[test]
+fn library_runs_from_several_threads_take_turns() {
+    use pipe_run::plan::{Context, Plan};
+    use pipe_run::report::outcome::StageStatus;
+    use pipe_run::run::{RunOptions, run};
+
+    let threads: Vec<_> = (0..4)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let tree = pipe_run::syntax::parse("sh -c 'exit $1' sh \"$1\" | cat").unwrap();
+                let context = Context::from_process("t".into(), vec![i.to_string().into()], false);
+                let plan = Plan::build(&tree, &context).unwrap();
+                let outcome = run(&plan, &RunOptions::default()).unwrap();
+                (i, outcome.stages[0].status)
+            })
+        })
+        .collect();
+    for t in threads {
+        let (i, status) = t.join().unwrap();
+        assert_eq!(status, StageStatus::Exited(i));
+    }
+}
