@@ -1,0 +1,438 @@
+//! The lexer: expression text to tokens, each with its byte span.
+//!
+//! It knows sh's quoting and expansion syntax, and refuses, at the exact
+//! column, every construct outside the subset pipe-run runs (`;`, `&&`,
+//! `$(...)`, here-documents, ...), so nothing is run for a script that would
+//! mean something else under a shell.
+
+mod dollar;
+#[cfg(test)]
+mod tests;
+
+use super::ast::{ParamExpansion, RedirOp, Word, WordPart};
+use super::continuation::join;
+use super::error::{SHELL_HINT, SyntaxError};
+use super::span::Span;
+use super::token::{Token, TokenKind};
+
+/// Split `text` into tokens. Comments and `\`-newline are dropped.
+pub fn lex(text: &str) -> Result<Vec<Token>, SyntaxError> {
+    match lex_partial(text) {
+        (tokens, None) => Ok(tokens),
+        (_, Some(err)) => Err(err),
+    }
+}
+
+/// The tokens up to the first error, and that error. The parser looks at
+/// the tokens first, so that `{ a; }` is refused as a group (at `{`), not
+/// for its `;`.
+pub fn lex_partial(text: &str) -> (Vec<Token>, Option<SyntaxError>) {
+    // No argument can hold a NUL byte (a `-f` file might): refuse it where
+    // it is, whatever comes before it.
+    let nul = text.find('\0');
+    let joined = join(&text[..nul.unwrap_or(text.len())]);
+    let mut lexer = Lexer {
+        text: &joined.text,
+        bytes: joined.text.as_bytes(),
+        pos: 0,
+        depth: 0,
+    };
+    let mut tokens = Vec::new();
+    let error = loop {
+        match lexer.next_token() {
+            Ok(Some(mut token)) => {
+                joined.remap_token(&mut token);
+                tokens.push(token);
+            }
+            Ok(None) => break None,
+            Err(mut err) => {
+                err.span = joined.original(err.span);
+                break Some(err);
+            }
+        }
+    };
+    let error = match nul {
+        Some(at) => Some(SyntaxError::new(
+            Span::new(at, at + 1),
+            "a NUL byte cannot be part of a command",
+        )),
+        None => error,
+    };
+    (tokens, error)
+}
+
+struct Lexer<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    /// How many `${` the lexer is inside of.
+    depth: usize,
+}
+
+/// Where a word is being read: it decides what ends it and what `\` escapes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    /// A plain word: ends at a blank or an operator.
+    Unquoted,
+    /// The word inside `${name-...}` outside double quotes: ends at `}`.
+    Brace,
+    /// The word inside `${name-...}` within double quotes: ends at `}`,
+    /// and its text is quoted.
+    BraceInQuotes,
+}
+
+/// Collects the parts of one word, merging adjacent literals of the same
+/// quoting so the tree stays small.
+struct Parts {
+    parts: Vec<WordPart>,
+}
+
+impl Parts {
+    fn new() -> Parts {
+        Parts { parts: Vec::new() }
+    }
+
+    fn literal(&mut self, s: &str, quoted: bool) {
+        if let Some(WordPart::Literal { text, quoted: q }) = self.parts.last_mut()
+            && *q == quoted
+        {
+            text.push_str(s);
+            return;
+        }
+        self.parts.push(WordPart::Literal {
+            text: s.to_string(),
+            quoted,
+        });
+    }
+
+    /// An empty quoted literal, so `""` still makes a (empty) field.
+    fn empty_quoted(&mut self) {
+        if !matches!(
+            self.parts.last(),
+            Some(WordPart::Literal { quoted: true, .. })
+        ) {
+            self.parts.push(WordPart::Literal {
+                text: String::new(),
+                quoted: true,
+            });
+        }
+    }
+
+    fn param(&mut self, p: ParamExpansion) {
+        self.parts.push(WordPart::Param(Box::new(p)));
+    }
+}
+
+fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Bytes that end an unquoted word.
+fn is_word_end(b: u8) -> bool {
+    matches!(
+        b,
+        b' ' | b'\t' | b'\n' | b'|' | b'&' | b';' | b'<' | b'>' | b'(' | b')'
+    )
+}
+
+fn is_name_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_'
+}
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+impl<'a> Lexer<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, offset: usize) -> Option<u8> {
+        self.bytes.get(self.pos + offset).copied()
+    }
+
+    fn starts_with(&self, s: &str) -> bool {
+        self.bytes[self.pos..].starts_with(s.as_bytes())
+    }
+
+    fn span_from(&self, start: usize) -> Span {
+        Span::new(start, self.pos)
+    }
+
+    fn refuse(&self, start: usize, len: usize, message: &str, help: &str) -> SyntaxError {
+        SyntaxError::new(Span::new(start, start + len), message).help(help)
+    }
+
+    /// The full UTF-8 character at `pos`, as a string slice.
+    fn char_at(&self, pos: usize) -> &'a str {
+        let c = self.text[pos..].chars().next().map_or(1, char::len_utf8);
+        &self.text[pos..pos + c]
+    }
+
+    fn next_token(&mut self) -> Result<Option<Token>, SyntaxError> {
+        // Blanks and comments separate tokens (`\`-newline is gone already:
+        // see `continuation`).
+        loop {
+            match self.peek() {
+                Some(b) if is_blank(b) => self.pos += 1,
+                Some(b'#') => {
+                    while !matches!(self.peek(), None | Some(b'\n')) {
+                        self.pos += 1;
+                    }
+                }
+                _ => break,
+            }
+        }
+        let start = self.pos;
+        let Some(b) = self.peek() else {
+            return Ok(None);
+        };
+        let kind = match b {
+            b'\n' => {
+                self.pos += 1;
+                TokenKind::Newline
+            }
+            b'|' => self.pipe()?,
+            b'&' => return Err(self.ampersand()),
+            b';' => {
+                let len = if self.peek_at(1) == Some(b';') { 2 } else { 1 };
+                return Err(self.refuse(
+                    start,
+                    len,
+                    "`;` is not supported: pipe-run runs one pipeline",
+                    SHELL_HINT,
+                ));
+            }
+            b'(' | b')' => {
+                return Err(self.refuse(
+                    start,
+                    1,
+                    "subshells `( ... )` are not supported",
+                    SHELL_HINT,
+                ));
+            }
+            b'<' | b'>' => self.redirect(None)?,
+            b'0'..=b'9' if matches!(self.peek_at(1), Some(b'<' | b'>')) => {
+                self.pos += 1;
+                self.redirect(Some(u32::from(b - b'0')))?
+            }
+            _ => TokenKind::Word(self.word(Context::Unquoted)?),
+        };
+        Ok(Some(Token {
+            kind,
+            span: self.span_from(start),
+        }))
+    }
+
+    fn pipe(&mut self) -> Result<TokenKind, SyntaxError> {
+        let start = self.pos;
+        self.pos += 1;
+        match self.peek() {
+            Some(b'|') => {
+                return Err(self.refuse(
+                    start,
+                    2,
+                    "`||` (run on failure) is not supported",
+                    SHELL_HINT,
+                ));
+            }
+            Some(b'&') => self.pos += 1,
+            _ => {}
+        }
+        let stderr_too = self.pos - start == 2;
+        let mut attributes = None;
+        if self.peek() == Some(b'[') {
+            let open = self.pos;
+            match self.bytes[open..]
+                .iter()
+                .position(|&b| b == b']' || b == b'\n')
+            {
+                Some(len) if self.bytes[open + len] == b']' => {
+                    let inner = self.text[open + 1..open + len].to_string();
+                    self.pos = open + len + 1;
+                    attributes = Some((inner, Span::new(start, self.pos)));
+                }
+                _ => {
+                    return Err(SyntaxError::new(
+                        Span::new(open, open + 1),
+                        "unterminated edge attributes: `[` has no matching `]`",
+                    ));
+                }
+            }
+        }
+        Ok(TokenKind::Pipe {
+            stderr_too,
+            attributes,
+        })
+    }
+
+    fn ampersand(&self) -> SyntaxError {
+        let start = self.pos;
+        match self.peek_at(1) {
+            Some(b'&') => self.refuse(
+                start,
+                2,
+                "`&&` (run on success) is not supported",
+                SHELL_HINT,
+            ),
+            Some(b'>') => self.refuse(
+                start,
+                2,
+                "`&>` is bash syntax, not sh",
+                "to send stdout and stderr to a file, write `>file 2>&1`",
+            ),
+            _ => self.refuse(
+                start,
+                1,
+                "`&` (background job) is not supported",
+                SHELL_HINT,
+            ),
+        }
+    }
+
+    /// A redirection operator at `pos`, after an optional fd digit.
+    fn redirect(&mut self, fd: Option<u32>) -> Result<TokenKind, SyntaxError> {
+        let start = self.pos;
+        let (op, len) = if self.starts_with("<<") {
+            let len = if self.starts_with("<<<") { 3 } else { 2 };
+            return Err(self.refuse(
+                start,
+                len,
+                "here-documents and here-strings are not supported",
+                "feed the text from a file with `< file`, or from a stage: printf '%s\\n' ... |",
+            ));
+        } else if self.starts_with("<(") || self.starts_with(">(") {
+            return Err(self.refuse(
+                start,
+                2,
+                "process substitution is not supported yet",
+                "use a named pipe (mkfifo) or a temporary file for now",
+            ));
+        } else if self.starts_with("<&") {
+            (RedirOp::DupIn, 2)
+        } else if self.starts_with("<>") {
+            (RedirOp::ReadWrite, 2)
+        } else if self.starts_with("<") {
+            (RedirOp::Read, 1)
+        } else if self.starts_with(">>") {
+            (RedirOp::Append, 2)
+        } else if self.starts_with(">&") {
+            (RedirOp::DupOut, 2)
+        } else if self.starts_with(">|") {
+            (RedirOp::Write, 2)
+        } else {
+            (RedirOp::Write, 1)
+        };
+        self.pos += len;
+        Ok(TokenKind::Redirect { fd, op })
+    }
+
+    /// One word, from `pos` to its end in the given context.
+    fn word(&mut self, context: Context) -> Result<Word, SyntaxError> {
+        let start = self.pos;
+        let mut parts = Parts::new();
+        let in_quotes = context == Context::BraceInQuotes;
+        while let Some(b) = self.peek() {
+            match b {
+                b'}' if context != Context::Unquoted => break,
+                b if context == Context::Unquoted && is_word_end(b) => break,
+                b'\\' => {
+                    let next = self.peek_at(1);
+                    if next.is_none() {
+                        // A trailing backslash stands for itself, as in dash.
+                        parts.literal("\\", true);
+                        self.pos += 1;
+                    } else if in_quotes && !matches!(next, Some(b'$' | b'`' | b'"' | b'\\' | b'}'))
+                    {
+                        parts.literal("\\", true);
+                        self.pos += 1;
+                    } else {
+                        let c = self.char_at(self.pos + 1);
+                        parts.literal(c, true);
+                        self.pos += 1 + c.len();
+                    }
+                }
+                b'\'' if !in_quotes => self.single_quoted(&mut parts)?,
+                b'"' => self.double_quoted(&mut parts)?,
+                b'$' => self.dollar(&mut parts, in_quotes)?,
+                b'`' => return Err(self.backtick()),
+                _ => {
+                    let c = self.char_at(self.pos);
+                    parts.literal(c, in_quotes);
+                    self.pos += c.len();
+                }
+            }
+        }
+        Ok(Word {
+            parts: parts.parts,
+            span: self.span_from(start),
+        })
+    }
+
+    fn single_quoted(&mut self, parts: &mut Parts) -> Result<(), SyntaxError> {
+        let open = self.pos;
+        let Some(len) = self.bytes[open + 1..].iter().position(|&b| b == b'\'') else {
+            return Err(
+                SyntaxError::new(Span::new(open, open + 1), "unterminated single quote")
+                    .help("add the closing `'`"),
+            );
+        };
+        parts.empty_quoted();
+        parts.literal(&self.text[open + 1..open + 1 + len], true);
+        self.pos = open + len + 2;
+        Ok(())
+    }
+
+    fn double_quoted(&mut self, parts: &mut Parts) -> Result<(), SyntaxError> {
+        let open = self.pos;
+        self.pos += 1;
+        // `""` must still make a field, but `"$@"` must not gain an empty
+        // literal: with no parameters it makes no field at all.
+        let before = parts.parts.len();
+        loop {
+            let Some(b) = self.peek() else {
+                return Err(SyntaxError::new(
+                    Span::new(open, open + 1),
+                    "unterminated double quote",
+                )
+                .help("add the closing `\"`"));
+            };
+            match b {
+                b'"' => {
+                    self.pos += 1;
+                    if parts.parts.len() == before {
+                        parts.empty_quoted();
+                    }
+                    return Ok(());
+                }
+                b'\\' => match self.peek_at(1) {
+                    Some(c @ (b'$' | b'`' | b'"' | b'\\')) => {
+                        parts.literal(&(c as char).to_string(), true);
+                        self.pos += 2;
+                    }
+                    _ => {
+                        parts.literal("\\", true);
+                        self.pos += 1;
+                    }
+                },
+                b'$' => self.dollar(parts, true)?,
+                b'`' => return Err(self.backtick()),
+                _ => {
+                    let c = self.char_at(self.pos);
+                    parts.literal(c, true);
+                    self.pos += c.len();
+                }
+            }
+        }
+    }
+
+    fn backtick(&self) -> SyntaxError {
+        self.refuse(
+            self.pos,
+            1,
+            "command substitution `...` is not supported",
+            "run the command first and pass its output as an argument: pipe-run '...' \"$(cmd)\"",
+        )
+    }
+}

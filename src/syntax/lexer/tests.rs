@@ -1,0 +1,172 @@
+//! Lexer tests: tokens, quoting, refusals and their spans.
+
+use super::dollar::MAX_DEPTH;
+use super::*;
+use crate::syntax::ast::{ParamName, ParamOp};
+
+fn words(text: &str) -> Vec<Vec<WordPart>> {
+    lex(text)
+        .unwrap()
+        .into_iter()
+        .filter_map(|t| match t.kind {
+            TokenKind::Word(w) => Some(w.parts),
+            _ => None,
+        })
+        .collect()
+}
+
+fn lit(text: &str, quoted: bool) -> WordPart {
+    WordPart::Literal {
+        text: text.into(),
+        quoted,
+    }
+}
+
+#[test]
+fn quoting_parts() {
+    assert_eq!(
+        words(r#"a'b c'"d"\e"#),
+        vec![vec![lit("a", false), lit("b cde", true)]]
+    );
+    assert_eq!(words("''"), vec![vec![lit("", true)]]);
+    assert_eq!(words(r#""a\b\$""#), vec![vec![lit("a\\b$", true)]]);
+}
+
+#[test]
+fn backslash_newline_joins() {
+    assert_eq!(words("ab\\\ncd"), vec![vec![lit("abcd", false)]]);
+    assert_eq!(words("a \\\n b").len(), 2);
+}
+
+#[test]
+fn comments_and_hash_in_words() {
+    assert_eq!(words("a#b # c d"), vec![vec![lit("a#b", false)]]);
+}
+
+#[test]
+fn fd_numbers_are_single_digits() {
+    let tokens = lex("echo 10>f 2>&1").unwrap();
+    assert!(matches!(tokens[1].kind, TokenKind::Word(_)));
+    assert!(matches!(
+        tokens[2].kind,
+        TokenKind::Redirect {
+            fd: None,
+            op: RedirOp::Write
+        }
+    ));
+    assert!(matches!(
+        tokens[4].kind,
+        TokenKind::Redirect {
+            fd: Some(2),
+            op: RedirOp::DupOut
+        }
+    ));
+}
+
+#[test]
+fn pipes_and_attributes() {
+    let tokens = lex("a |& b |[fifo] c | [ x").unwrap();
+    assert!(matches!(
+        tokens[1].kind,
+        TokenKind::Pipe {
+            stderr_too: true,
+            attributes: None
+        }
+    ));
+    match &tokens[3].kind {
+        TokenKind::Pipe {
+            attributes: Some((a, span)),
+            ..
+        } => {
+            assert_eq!(a, "fifo");
+            assert_eq!(*span, Span::new(7, 14));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(tokens[6].kind, TokenKind::Word(_)));
+}
+
+#[test]
+fn refusals_point_at_the_construct() {
+    for (text, at) in [
+        ("a; b", 1),
+        ("a && b", 2),
+        ("a || b", 2),
+        ("a & b", 2),
+        ("echo $(ls)", 5),
+        ("echo \"`ls`\"", 6),
+        ("echo $((1+2))", 5),
+        ("(a)", 0),
+        ("cat <<EOF", 4),
+        ("cat <(ls)", 4),
+        ("a &>f", 2),
+        ("echo $?", 5),
+        ("echo ${x=1}", 8),
+        ("echo 'a\0b'", 7),
+    ] {
+        let err = lex(text).unwrap_err();
+        assert_eq!(err.span.start, at, "{text}: {err:?}");
+    }
+}
+
+#[test]
+fn leading_hash_follows_dash() {
+    let op = |text: &str| match &words(text)[0][0] {
+        WordPart::Param(p) => (p.name.clone(), p.op.clone()),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(op("${#}"), (ParamName::Count, ParamOp::Plain));
+    assert_eq!(op("${##}"), (ParamName::Count, ParamOp::Length));
+    assert_eq!(op("${#x}"), (ParamName::Var("x".into()), ParamOp::Length));
+    assert_eq!(op("${#@}"), (ParamName::At, ParamOp::Length));
+    assert!(matches!(
+        op("${###}"),
+        (ParamName::Count, ParamOp::TrimPrefix { longest: true, .. })
+    ));
+    assert!(matches!(
+        op("${#-x}"),
+        (ParamName::Count, ParamOp::Default { .. })
+    ));
+    assert!(lex("${#?}").is_err());
+    assert!(lex("${#!}").is_err());
+}
+
+#[test]
+fn unterminated_braces_say_so() {
+    for text in ["${abc", "${1", "${#", "\"${x", "${x:-a"] {
+        let err = lex(text).unwrap_err();
+        assert!(err.message.contains("unterminated"), "{text}: {err:?}");
+    }
+    assert!(lex("${!x}").unwrap_err().message.contains("indirect"));
+}
+
+#[test]
+fn nesting_is_bounded() {
+    let deep = |n: usize| format!("echo {}x{}", "${u-".repeat(n), "}".repeat(n));
+    assert!(lex(&deep(MAX_DEPTH)).is_ok());
+    let err = lex(&deep(5000)).unwrap_err();
+    let at = 5 + 4 * MAX_DEPTH;
+    assert_eq!(err.span, Span::new(at, at + 2));
+}
+
+#[test]
+fn unterminated_quotes() {
+    assert_eq!(lex("echo 'abc").unwrap_err().span, Span::new(5, 6));
+    assert_eq!(lex("echo \"abc").unwrap_err().span, Span::new(5, 6));
+    assert!(lex("echo ${abc").is_err());
+}
+
+#[test]
+fn braced_params() {
+    let w = words("${x:-a b} ${#y} ${1%%.*}");
+    assert_eq!(w.len(), 3);
+    match &w[0][0] {
+        WordPart::Param(p) => match &p.op {
+            ParamOp::Default { colon: true, word } => {
+                assert_eq!(word.parts, vec![lit("a b", false)]);
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
