@@ -9,6 +9,7 @@ mod glob;
 mod params;
 mod pattern;
 mod tilde;
+mod trim;
 mod word;
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use std::os::unix::ffi::OsStrExt;
 use crate::syntax::ast::{ParamExpansion, ParamName, ParamOp, Word};
 
 use super::fields::{Builder, Origin};
-use super::pattern::{self, Pattern, Trim};
+use super::pattern::Pattern;
+use super::trim::{self, Trim};
 use super::word::{self, Context};
 use super::{ExpandError, Vars};
 
@@ -204,7 +205,7 @@ fn trim(value: Value, pat: &Word, how: Trim, vars: &Vars) -> Result<Value, Expan
     let pat = Pattern::new(&pairs);
     Ok(match value {
         Value::Str(s) => {
-            let range = pattern::trim(&pat, &s, &[], how);
+            let range = trim::trim(&pat, &s, &[], how);
             Value::Str(s.get(range).unwrap_or(&[]).to_vec())
         }
         // dash trims "$@" as one string whose parameter boundaries only `*`
@@ -220,7 +221,7 @@ fn trim(value: Value, pat: &Word, how: Trim, vars: &Vars) -> Result<Value, Expan
                 joined.extend_from_slice(item);
                 seps.extend(item.iter().map(|_| false));
             }
-            let range = pattern::trim(&pat, &joined, &seps, how);
+            let range = trim::trim(&pat, &joined, &seps, how);
             let kept = joined.get(range.clone()).unwrap_or(&[]);
             let kept_seps = seps.get(range).unwrap_or(&[]);
             let mut items = vec![Vec::new()];

@@ -94,7 +94,7 @@ enum Item {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Bracket {
+pub(super) struct Bracket {
     negated: bool,
     items: Vec<Item>,
 }
@@ -111,7 +111,7 @@ impl Bracket {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Token {
+pub(super) enum Token {
     Byte(u8),
     AnyChar,
     Star,
@@ -169,6 +169,11 @@ impl Pattern {
             }
         }
         Pattern { tokens }
+    }
+
+    /// The compiled tokens, for the trimming automaton.
+    pub(super) fn tokens(&self) -> &[Token] {
+        &self.tokens
     }
 
     /// Whether anything but plain bytes is left; a pattern without magic
@@ -245,7 +250,7 @@ impl Pattern {
 }
 
 /// How many bytes of `s` at `i` one non-`*` token matches, if it matches.
-fn match_one(token: &Token, s: &[u8], i: usize) -> Option<usize> {
+pub(super) fn match_one(token: &Token, s: &[u8], i: usize) -> Option<usize> {
     let rest = s.get(i..)?;
     match token {
         Token::Byte(b) => (rest.first() == Some(b)).then_some(1),
@@ -308,61 +313,6 @@ fn bracket_char(pat: &[(u8, bool)], bytes: &[u8], i: usize) -> Option<(u32, usiz
     };
     let (code, n) = decode(bytes.get(i..)?);
     (n > 0).then_some((code, i + n))
-}
-
-/// Which part of a value the `${x#p}` family removes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Trim {
-    Prefix { longest: bool },
-    Suffix { longest: bool },
-}
-
-/// The range of `s` that survives the trim (all of it if nothing matches).
-pub(super) fn trim(pat: &Pattern, s: &[u8], seps: &[bool], how: Trim) -> std::ops::Range<usize> {
-    let is_sep = |i: usize| seps.get(i).copied().unwrap_or(false);
-    // Cut only at character boundaries, so a trim never splits a character.
-    let mut cuts = vec![0];
-    let mut i = 0;
-    while i < s.len() {
-        i += if is_sep(i) {
-            1
-        } else {
-            decode(&s[i..]).1.max(1)
-        };
-        cuts.push(i.min(s.len()));
-    }
-    let sub = |range: std::ops::Range<usize>| {
-        (
-            s.get(range.clone()).unwrap_or(&[]),
-            seps.get(range).unwrap_or(&[]),
-        )
-    };
-    match how {
-        Trim::Prefix { longest } => {
-            let hit = |&k: &usize| {
-                let (t, f) = sub(0..k);
-                pat.matches(t, f)
-            };
-            let found = if longest {
-                cuts.iter().copied().rev().find(hit)
-            } else {
-                cuts.iter().copied().find(hit)
-            };
-            found.map_or(0..s.len(), |k| k..s.len())
-        }
-        Trim::Suffix { longest } => {
-            let hit = |&k: &usize| {
-                let (t, f) = sub(k..s.len());
-                pat.matches(t, f)
-            };
-            let found = if longest {
-                cuts.iter().copied().find(hit)
-            } else {
-                cuts.iter().copied().rev().find(hit)
-            };
-            found.map_or(0..s.len(), |k| 0..k)
-        }
-    }
 }
 
 #[cfg(test)]
@@ -483,29 +433,5 @@ mod tests {
         assert!(pat("a*").matches(s, &seps));
         assert!(!pat("a?b").matches(s, &seps));
         assert!(!pat("???").matches(s, &seps));
-    }
-
-    #[test]
-    fn trims() {
-        let s = b"abcabc";
-        let t = |p: &str, how| {
-            let r = trim(&pat(p), s, &[], how);
-            String::from_utf8(s[r].to_vec()).unwrap()
-        };
-        let short_p = Trim::Prefix { longest: false };
-        let long_p = Trim::Prefix { longest: true };
-        let short_s = Trim::Suffix { longest: false };
-        let long_s = Trim::Suffix { longest: true };
-        assert_eq!(t("*b", short_p), "cabc");
-        assert_eq!(t("*b", long_p), "c");
-        assert_eq!(t("b*", short_s), "abca");
-        assert_eq!(t("b*", long_s), "a");
-        assert_eq!(t("", short_p), "abcabc");
-        assert_eq!(t("x", short_s), "abcabc");
-        assert_eq!(t("*", long_p), "");
-        assert_eq!(t("*", short_p), "abcabc");
-        assert_eq!(t("*", long_s), "");
-        let r = trim(&pat("?"), "éa".as_bytes(), &[], short_p);
-        assert_eq!(&"éa".as_bytes()[r], b"a");
     }
 }
