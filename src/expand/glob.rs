@@ -12,7 +12,7 @@ use super::pattern::Pattern;
 
 /// The paths matching `field`, sorted in byte order, or `None`.
 pub(super) fn expand(field: &Piece) -> Option<Vec<Vec<u8>>> {
-    let components: Vec<Pattern> = field
+    let components: Vec<Pattern> = unescape_slashes(field)
         .split(|&(b, _)| b == b'/')
         .map(|comp| {
             let pairs: Vec<(u8, bool)> = comp.iter().map(|&(b, o)| (b, o.active())).collect();
@@ -60,6 +60,35 @@ pub(super) fn expand(field: &Piece) -> Option<Vec<Vec<u8>>> {
     }
     paths.sort();
     Some(paths)
+}
+
+/// `field` without the active backslashes that escape a `/` (from an
+/// unquoted expansion, like `x='a\/*'`): an escaped `/` still separates
+/// components, as no name can contain one.
+fn unescape_slashes(field: &Piece) -> Piece {
+    let mut out = Vec::with_capacity(field.len());
+    let mut i = 0;
+    while let Some(&(b, origin)) = field.get(i) {
+        if b == b'\\' && origin.active() {
+            match field.get(i + 1) {
+                Some(&(b'/', _)) => {
+                    i += 1;
+                    continue;
+                }
+                // Any other escaped byte keeps its backslash, and the pair
+                // stays together so `\\/` is not mistaken for `\/`.
+                Some(&next) => {
+                    out.extend([(b, origin), next]);
+                    i += 2;
+                    continue;
+                }
+                None => {}
+            }
+        }
+        out.push((b, origin));
+        i += 1;
+    }
+    out
 }
 
 /// `dir` joined with each entry name that `comp` matches. A directory that
@@ -185,6 +214,10 @@ mod tests {
         assert_eq!(glob(&base, "*//f.txt").unwrap(), ["d1//f.txt", "d2//f.txt"]);
         assert_eq!(glob(&base, "d1//f*").unwrap(), ["d1//f.txt"]);
         assert_eq!(glob(&base, "nonexistent/*"), None);
+        // An escaped `/` (from an expansion like `x='d1\/*'`) still
+        // separates components, as in dash.
+        assert_eq!(glob(&base, "d1\\/*").unwrap(), ["d1/f.txt", "d1/g.txt"]);
+        assert_eq!(glob(&base, "d9\\/*"), None);
         assert_eq!(glob(&base, "a/*"), None);
         assert_eq!(
             glob(&base, "./d1/../a?").unwrap(),
