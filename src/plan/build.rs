@@ -14,7 +14,7 @@ use super::error::{PlanError, PlanErrorKind};
 use super::redirect::{FdAction, FdModel, OpenMode, path_from};
 use super::resolve::{ResolveError, builtin_hint, resolve};
 use super::stage::Stage;
-use crate::expand::{ExpandError, Vars, expand_assignment, expand_single, expand_words};
+use crate::expand::{ExpandError, expand_assignment, expand_single, expand_words};
 use crate::syntax::ast::{Command, ConnectorKind, Pipeline, RedirOp, Redirect};
 use crate::syntax::redirect::{DupTarget, parse_dup_target};
 use crate::transport::Transport;
@@ -94,26 +94,18 @@ fn stage(
     let vars = &context.vars;
     // Each assignment sees the ones before it (`A=1 B=$A`), as in sh; the
     // command's own words and redirections see none of them.
-    let mut env = vars.env.clone();
+    let mut seen = vars.clone();
     let mut assignments = Vec::new();
     for a in &command.assignments {
-        let value = if assignments.is_empty() {
-            expand_assignment(&a.value, vars)
-        } else {
-            let seen = Vars {
-                env: env.clone(),
-                ..vars.clone()
-            };
-            expand_assignment(&a.value, &seen)
-        }
-        .map_err(expand_error)?;
+        let value = expand_assignment(&a.value, &seen).map_err(expand_error)?;
         let (name, value) = (OsString::from(&a.name), OsString::from_vec(value));
-        match env.iter_mut().find(|(n, _)| *n == name) {
+        match seen.env.iter_mut().find(|(n, _)| *n == name) {
             Some(slot) => slot.1 = value.clone(),
-            None => env.push((name.clone(), value.clone())),
+            None => seen.env.push((name.clone(), value.clone())),
         }
         assignments.push((name, value));
     }
+    let env = seen.env;
     let argv: Vec<OsString> = expand_words(&command.words, vars)
         .map_err(expand_error)?
         .into_iter()
