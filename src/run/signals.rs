@@ -37,6 +37,23 @@ extern "C" fn on_signal(sig: libc::c_int) {
     }
 }
 
+/// Route `sig` to `on_signal`, with every signal blocked while it runs.
+fn catch(sig: i32) -> io::Result<()> {
+    // SAFETY: sigaction with a zeroed struct whose handler is a plain
+    // extern "C" function that only touches atomics and write(2).
+    let failed = unsafe {
+        let mut new: libc::sigaction = std::mem::zeroed();
+        new.sa_sigaction = on_signal as *const () as usize;
+        new.sa_flags = libc::SA_RESTART;
+        libc::sigfillset(&mut new.sa_mask);
+        libc::sigaction(sig, &new, std::ptr::null_mut()) != 0
+    };
+    if failed {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Installed handlers; dropping restores the previous ones.
 pub struct Signals {
     wake_read: OwnedFd,
@@ -60,24 +77,18 @@ impl Signals {
             handled: Vec::new(),
         };
         for sig in FORWARDED.into_iter().chain(CONTROL) {
-            // SAFETY: sigaction with a zeroed struct whose handler is a plain
-            // extern "C" function that only touches atomics and write(2).
-            unsafe {
+            // SAFETY: querying an action into a zeroed struct.
+            let old = unsafe {
                 let mut old: libc::sigaction = std::mem::zeroed();
                 libc::sigaction(sig, std::ptr::null(), &mut old);
-                if old.sa_sigaction == libc::SIG_IGN && FORWARDED.contains(&sig) {
-                    continue;
-                }
-                let mut new: libc::sigaction = std::mem::zeroed();
-                new.sa_sigaction = on_signal as *const () as usize;
-                new.sa_flags = libc::SA_RESTART;
-                libc::sigfillset(&mut new.sa_mask);
-                if libc::sigaction(sig, &new, std::ptr::null_mut()) != 0 {
-                    return Err(io::Error::last_os_error());
-                }
-                signals.previous.push((sig, old));
-                signals.handled.push(sig);
+                old
+            };
+            if old.sa_sigaction == libc::SIG_IGN && FORWARDED.contains(&sig) {
+                continue;
             }
+            catch(sig)?;
+            signals.previous.push((sig, old));
+            signals.handled.push(sig);
         }
         Ok(signals)
     }
@@ -114,14 +125,7 @@ impl Signals {
     /// Reinstall our handler for `sig` after [`Signals::set_default`].
     pub fn reinstall(&self, sig: i32) {
         if self.handled.contains(&sig) {
-            // SAFETY: as in install.
-            unsafe {
-                let mut new: libc::sigaction = std::mem::zeroed();
-                new.sa_sigaction = on_signal as *const () as usize;
-                new.sa_flags = libc::SA_RESTART;
-                libc::sigfillset(&mut new.sa_mask);
-                libc::sigaction(sig, &new, std::ptr::null_mut());
-            }
+            let _ = catch(sig);
         }
     }
 }
