@@ -2,14 +2,14 @@
 //! let the child apply it.
 
 use std::ffi::{CString, c_int};
-use std::fs::OpenOptions;
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 
-use nix::fcntl::OFlag;
+use nix::fcntl::{OFlag, open};
+use nix::sys::stat::Mode;
 use nix::unistd::{ForkResult, Pid, fork, pipe2, setpgid};
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,28 +32,19 @@ pub fn open_files(stage: &Stage) -> io::Result<StageFiles> {
         .iter()
         .map(|action| match action {
             FdAction::Open { path, mode, .. } if !is_blocking_fifo(path, *mode) => {
-                let file = options(*mode).open(path).map_err(|e| {
+                let flags = OFlag::from_bits_retain(open_flags(*mode)) | OFlag::O_CLOEXEC;
+                let file = open(path, flags, Mode::from_bits_truncate(0o666)).map_err(|e| {
+                    let e = io::Error::from(e);
                     io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display()))
                 })?;
-                above_floor(file.into()).map(Some)
+                above_floor(file).map(Some)
             }
             _ => Ok(None),
         })
         .collect()
 }
 
-fn options(mode: OpenMode) -> OpenOptions {
-    let mut o = OpenOptions::new();
-    match mode {
-        OpenMode::Read => o.read(true),
-        OpenMode::Write => o.write(true).create(true).truncate(true),
-        OpenMode::Append => o.append(true).create(true),
-        OpenMode::ReadWrite => o.read(true).write(true).create(true),
-    };
-    o.custom_flags(libc::O_CLOEXEC);
-    o
-}
-
+/// How a redirection opens its file, in the parent and in a child alike.
 fn open_flags(mode: OpenMode) -> c_int {
     match mode {
         OpenMode::Read => libc::O_RDONLY,
