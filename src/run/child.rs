@@ -43,12 +43,13 @@ pub enum ReportTo {
 /// The value of a shared report word that nothing was stored in.
 pub const NO_REPORT: u64 = u64::MAX;
 
-/// Pack a report into a shared word.
+/// Pack a report into one word, as stored in shared memory or written to
+/// the pipe.
 pub fn encode(errno: i32, step: u32) -> u64 {
     (u64::from(step) << 32) | u64::from(errno as u32)
 }
 
-/// Unpack a shared report word.
+/// Unpack a report word.
 pub fn decode(word: u64) -> Option<(i32, u32)> {
     (word != NO_REPORT).then_some((word as u32 as i32, (word >> 32) as u32))
 }
@@ -171,25 +172,16 @@ impl ChildSetup {
     unsafe fn fail(&self, step: u32, status: c_int) -> ! {
         // SAFETY: async-signal-safe calls on a stack buffer.
         unsafe {
-            let errno = *libc::__errno_location();
+            let word = encode(*libc::__errno_location(), step);
             match self.report {
                 ReportTo::Pipe(fd) => {
-                    let mut buf = [0u8; 8];
-                    buf[..4].copy_from_slice(&errno.to_ne_bytes());
-                    buf[4..].copy_from_slice(&step.to_ne_bytes());
+                    let buf = word.to_ne_bytes();
                     libc::write(fd, buf.as_ptr().cast(), buf.len());
                 }
                 // An atomic store: no lock, no allocation.
-                ReportTo::Shared(word) => (*word).store(encode(errno, step), Ordering::SeqCst),
+                ReportTo::Shared(shared) => (*shared).store(word, Ordering::SeqCst),
             }
             libc::_exit(status)
         }
     }
-}
-
-/// Decode a report read from the pipe: `(errno, step)`.
-pub fn decode_report(buf: &[u8]) -> Option<(i32, u32)> {
-    let errno = i32::from_ne_bytes(buf.get(..4)?.try_into().ok()?);
-    let step = u32::from_ne_bytes(buf.get(4..8)?.try_into().ok()?);
-    Some((errno, step))
 }

@@ -172,7 +172,9 @@ fn read_report(member: &Member, stage: &crate::plan::Stage) -> Option<StageError
             // The stage has ended, so the write end is closed: no blocking.
             let mut buf = [0u8; 8];
             let n = nix::unistd::read(pipe.as_fd(), &mut buf).ok()?;
-            child::decode_report(&buf[..n])?
+            (n == buf.len())
+                .then(|| child::decode(u64::from_ne_bytes(buf)))
+                .flatten()?
         }
     };
     let what = match step {
