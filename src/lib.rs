@@ -21,9 +21,11 @@
 pub mod app;
 pub mod exit;
 pub mod expand;
+pub mod io_error;
 pub mod plan;
 pub mod report;
 pub mod run;
+pub mod startup;
 pub mod syntax;
 pub mod transport;
 

@@ -29,8 +29,8 @@ pub struct StageError {
 
 impl StageError {
     /// The errno as words, e.g. "No such file or directory".
-    pub fn reason(&self) -> &'static str {
-        nix::errno::Errno::from_raw(self.errno).desc()
+    pub fn reason(&self) -> String {
+        crate::io_error::describe_errno(self.errno)
     }
 }
 
@@ -42,10 +42,24 @@ pub struct StageOutcome {
     pub error: Option<StageError>,
 }
 
+/// A process that a stage left running when the pipeline was over, and
+/// that pipe-run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leftover {
+    pub pid: i32,
+    /// Its command line, quoted for display.
+    pub command: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Outcome {
     pub stages: Vec<StageOutcome>,
-    /// The last terminating signal pipe-run received and forwarded to the
-    /// pipeline (SIGINT, SIGTERM, SIGHUP, SIGQUIT).
+    /// The terminating signal pipe-run was sent (SIGINT, SIGTERM, SIGHUP,
+    /// SIGQUIT) and dies of; a Ctrl-C or Ctrl-\\ from the terminal is not
+    /// counted here, since it reached the stages too and their statuses
+    /// decide, as with sh.
     pub received_signal: Option<i32>,
+    /// What the stages left running and pipe-run ended (only when it was
+    /// asked to, see `RunOptions::end_leftovers`).
+    pub leftovers: Vec<Leftover>,
 }
