@@ -41,6 +41,17 @@ pub struct Vars {
     pub pid: u32,
 }
 
+impl Vars {
+    /// Set variable `name` (in place, or added at the end).
+    pub fn set(&mut self, name: impl Into<OsString>, value: OsString) {
+        let name = name.into();
+        match self.env.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.env.push((name, value)),
+        }
+    }
+}
+
 /// Why an expansion failed; `span` points at the offending expansion.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExpandError {

@@ -60,7 +60,11 @@ pub fn build(pipeline: &Pipeline, context: &Context) -> Result<Plan, PlanError> 
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Plan { stages, edges })
+    Ok(Plan {
+        stages,
+        edges,
+        closed_std_fds: context.closed_std_fds.clone(),
+    })
 }
 
 /// Programs already resolved in this plan, by name and `PATH`: a chain of
@@ -99,10 +103,7 @@ fn stage(
     for a in &command.assignments {
         let value = expand_assignment(&a.value, &seen).map_err(expand_error)?;
         let (name, value) = (OsString::from(&a.name), OsString::from_vec(value));
-        match seen.env.iter_mut().find(|(n, _)| *n == name) {
-            Some(slot) => slot.1 = value.clone(),
-            None => seen.env.push((name.clone(), value.clone())),
-        }
+        seen.set(name.clone(), value.clone());
         assignments.push((name, value));
     }
     let env = seen.env;

@@ -14,6 +14,9 @@ pub struct Context {
     /// Fds 0-9 that are open in pipe-run without close-on-exec: a stage
     /// inherits them, as a shell passes its own fds to commands.
     pub inherited_fds: Vec<u32>,
+    /// Standard fds (0-2) that were closed when pipe-run started: stages
+    /// get them closed too, as from a shell.
+    pub closed_std_fds: Vec<u32>,
 }
 
 impl Context {
@@ -21,6 +24,9 @@ impl Context {
     ///
     /// `zero` becomes `$0` and `args` the positional parameters.
     pub fn from_process(zero: OsString, args: Vec<OsString>, nounset: bool) -> Context {
+        // The Rust runtime reopened closed standard fds as /dev/null: they
+        // look open now, but were not when pipe-run started.
+        let closed = crate::startup::closed_standard_fds();
         Context {
             vars: Vars {
                 env: std::env::vars_os().collect(),
@@ -29,7 +35,11 @@ impl Context {
                 nounset,
                 pid: std::process::id(),
             },
-            inherited_fds: inherited_fds(),
+            inherited_fds: inherited_fds()
+                .into_iter()
+                .filter(|fd| !closed.contains(fd))
+                .collect(),
+            closed_std_fds: closed,
         }
     }
 }

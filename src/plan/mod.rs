@@ -25,6 +25,9 @@ use crate::syntax::Pipeline;
 pub struct Plan {
     pub stages: Vec<Stage>,
     pub edges: Vec<Edge>,
+    /// Standard fds that every stage gets closed (they were closed when
+    /// pipe-run started), before its edges and redirections.
+    pub closed_std_fds: Vec<u32>,
 }
 
 impl Plan {

@@ -88,6 +88,7 @@ mod tests {
                 })
                 .collect(),
             received_signal: None,
+            leftovers: Vec::new(),
         }
     }
 

@@ -70,12 +70,6 @@ pub struct ChildSetup {
     pub sh_argv: Vec<*const c_char>,
     pub _env: Vec<CString>,
     pub envp: Vec<*const c_char>,
-    /// The process group to join; 0 makes the child the leader of a new one.
-    pub pgid: libc::pid_t,
-    /// The terminal to give to the new group when pipe-run is in the
-    /// foreground (the child does it too, so that it cannot read the
-    /// terminal before the parent gets round to it).
-    pub foreground_tty: Option<RawFd>,
     /// pipe-run's pid, to notice it died before the death signal was set.
     pub parent: libc::pid_t,
     pub fds: Vec<ChildFd>,
@@ -98,15 +92,26 @@ impl ChildSetup {
         // operating on memory prepared before the fork and not shared with
         // any other thread of this (single-threaded) child.
         unsafe {
-            libc::setpgid(0, self.pgid);
-            if let Some(tty) = self.foreground_tty {
-                // SIGTTOU is blocked, so a background group may do this.
-                libc::tcsetpgrp(tty, libc::getpgrp());
-            }
+            // The child stays in pipe-run's process group: no stage leads a
+            // group holding other stages, so a program that signals its own
+            // group (GNU `timeout`, test runners) reaches only itself.
+            //
             // If pipe-run dies, even by SIGKILL, its stages die too.
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
             if libc::getppid() != self.parent {
                 libc::_exit(128 + libc::SIGKILL);
+            }
+            // The signal state is made that of a fresh stage before any step
+            // that can block (opening a FIFO waits for the other end), so
+            // that SIGTERM, Ctrl-C and Ctrl-Z act on the child from here on
+            // exactly as they will on the program.
+            for &sig in &self.reset_signals {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+            let mut empty: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut empty);
+            if libc::pthread_sigmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut()) != 0 {
+                self.fail(STEP_SETUP, 126);
             }
             for (index, step) in self.fds.iter().enumerate() {
                 let ok = match *step {
@@ -138,14 +143,6 @@ impl ChildSetup {
                 if !ok {
                     self.fail(index as u32, 126);
                 }
-            }
-            for &sig in &self.reset_signals {
-                libc::signal(sig, libc::SIG_DFL);
-            }
-            let mut empty: libc::sigset_t = std::mem::zeroed();
-            libc::sigemptyset(&mut empty);
-            if libc::pthread_sigmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut()) != 0 {
-                self.fail(STEP_SETUP, 126);
             }
             libc::execve(
                 self.program.as_ptr(),

@@ -1,29 +1,38 @@
 //! Step 3 of the flow: running a validated plan.
 //!
 //! # Theory of operation
+//! pipe-run behaves as a non-interactive shell running one pipeline:
+//!
 //! 1. Every file the plan redirects to is opened (close-on-exec, numbered
 //!    above fd 9) before the first fork; FIFOs are left to the child, since
 //!    their open blocks until the other end is opened by another stage.
 //! 2. Signal handlers are installed ([`signals`]): they only wake the
-//!    supervisor through a self-pipe.
-//! 3. Stages are spawned left to right. Each edge is opened by its
+//!    supervisor through a self-pipe. The terminal's modes are saved
+//!    ([`terminal`]). With [`RunOptions::end_leftovers`], pipe-run becomes
+//!    the subreaper of everything the stages start ([`leftovers`]).
+//! 3. Stages are spawned left to right, in pipe-run's own process group:
+//!    pipe-run creates no group and never changes the terminal's
+//!    foreground, so Ctrl-C and Ctrl-Z reach pipe-run, its stages and
+//!    whoever shares the group (the calling script, `make`) alike, and no
+//!    stage leads a group holding other stages. Each edge is opened by its
 //!    transport just before its writer is spawned; the parent drops its
 //!    copy of each end right after the spawn that needed it, so the reader
 //!    sees EOF exactly when the writer (and its descendants) are done.
-//!    All stages join one new process group led by the first stage; when
-//!    pipe-run is in the terminal's foreground, that group gets the terminal.
-//! 4. The [`supervisor`] sleeps until signals arrive, forwards SIGINT,
-//!    SIGTERM, SIGHUP and SIGQUIT to the group, handles Ctrl-Z, and reaps.
-//! 5. The terminal and signal handlers are restored, and the [`Outcome`]
-//!    returned. If anything fails or panics midway, the [`group::Group`]
-//!    guard kills and reaps whatever was started.
+//! 4. The [`supervisor`] sleeps until signals arrive, passes on to each
+//!    stage the signals sent to pipe-run alone, and reaps. When every stage
+//!    has ended, it ends what they left running (SIGTERM, then SIGKILL).
+//! 5. The terminal's modes are put back if a stage was killed by a signal,
+//!    signal handlers and mask are restored, and the [`Outcome`] returned.
+//!    If anything fails or panics midway, the [`stages::Stages`] guard kills
+//!    and reaps whatever was started.
 
 mod child;
 mod error;
 mod fds;
-mod group;
+mod leftovers;
 mod signals;
 mod spawn;
+mod stages;
 mod supervisor;
 mod terminal;
 
@@ -31,28 +40,39 @@ pub use error::RunError;
 
 use std::os::fd::{AsFd, OwnedFd};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use error::Context as _;
-use group::{Group, Member};
+use leftovers::Subreaper;
 use nix::unistd::getpid;
 use signals::Signals;
 use spawn::{Report, SpawnContext, open_files, spawn};
+use stages::{Reaping, Stage, Stages};
 use supervisor::Supervisor;
-use terminal::Terminal;
+use terminal::TerminalModes;
 
 use crate::plan::{FdAction, Plan};
-use crate::report::outcome::{Outcome, StageError, StageOutcome};
+use crate::report::outcome::{Outcome, StageError, StageOutcome, StageStatus};
 
 /// How to run a plan.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// Give the pipeline the terminal when pipe-run is in its foreground.
-    pub job_control: bool,
+    /// Become the subreaper of everything the stages start, and when the
+    /// pipeline is over, end what they left running: SIGTERM, then SIGKILL
+    /// after [`RunOptions::leftover_grace`]. This reaps with `waitpid(-1)`,
+    /// so it also collects any other child of the calling process: off by
+    /// default for library callers, on in the `pipe-run` command.
+    pub end_leftovers: bool,
+    /// How long leftovers have between SIGTERM and SIGKILL.
+    pub leftover_grace: Duration,
 }
 
 impl Default for RunOptions {
     fn default() -> RunOptions {
-        RunOptions { job_control: true }
+        RunOptions {
+            end_leftovers: false,
+            leftover_grace: Duration::from_secs(2),
+        }
     }
 }
 
@@ -84,19 +104,20 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(RunError::Redirect)?;
     let signals = Signals::install().doing("installing signal handlers")?;
-    let terminal = if options.job_control {
-        Terminal::controlling()
+    let modes = TerminalModes::save();
+    let (_subreaper, reaping) = if options.end_leftovers {
+        let guard = Subreaper::start().doing("becoming the stages' subreaper")?;
+        (Some(guard), Reaping::AnyChild)
     } else {
-        None
+        (None, Reaping::StagesOnly)
     };
-    let foreground = terminal.as_ref().filter(|t| t.owned_by_us());
     let context = SpawnContext {
         parent: getpid(),
-        foreground_tty: foreground.map(Terminal::raw_fd),
         reset_signals: signals.child_resets(),
+        closed_std_fds: plan.closed_std_fds.iter().map(|&fd| fd as i32).collect(),
     };
 
-    let mut group = Group::default();
+    let mut stages = Stages::new(reaping);
     let mut next_stdin: Option<OwnedFd> = None;
     for (index, stage) in plan.stages.iter().enumerate() {
         let out = match plan.edge_out_of(index) {
@@ -113,16 +134,10 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
             next_stdin.as_ref(),
             out.as_ref().map(|(_, w, carries)| (w, *carries)),
             &files[index],
-            group.pgid(),
             &context,
         )
         .doing("starting a stage")?;
-        if index == 0
-            && let Some(t) = foreground
-        {
-            t.give_to(spawned.pid);
-        }
-        group.members.push(Member {
+        stages.stages.push(Stage {
             pid: spawned.pid,
             status: None,
             report: spawned.report,
@@ -135,21 +150,29 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
     drop(next_stdin);
 
     let mut supervisor = Supervisor {
-        group: &mut group,
+        stages: &mut stages,
         signals: &signals,
-        terminal: terminal.as_ref(),
         received: None,
     };
     supervisor.wait_all();
+    let leftovers = if options.end_leftovers {
+        supervisor.end_leftovers(options.leftover_grace)
+    } else {
+        Vec::new()
+    };
     let received = supervisor.received;
-    if let (Some(t), Some(pgid)) = (&terminal, group.pgid()) {
-        t.take_back_from(pgid);
-    }
-
-    let stages = plan
+    let killed = stages
         .stages
         .iter()
-        .zip(group.members.iter())
+        .any(|s| matches!(s.status, Some(StageStatus::Signaled(sig)) if sig != libc::SIGPIPE));
+    if let (true, Some(modes)) = (killed, &modes) {
+        modes.restore();
+    }
+
+    let outcomes = plan
+        .stages
+        .iter()
+        .zip(stages.stages.iter())
         .map(|(stage, member)| StageOutcome {
             display: stage.display(),
             status: member
@@ -159,13 +182,14 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         })
         .collect();
     Ok(Outcome {
-        stages,
+        stages: outcomes,
         received_signal: received,
+        leftovers,
     })
 }
 
 /// What the child reported before it could exec, if anything.
-fn read_report(member: &Member, stage: &crate::plan::Stage) -> Option<StageError> {
+fn read_report(member: &Stage, stage: &crate::plan::Stage) -> Option<StageError> {
     let (errno, step) = match &member.report {
         Report::Ready(report) => (*report)?,
         Report::Pending(pipe) => {

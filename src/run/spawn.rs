@@ -10,7 +10,7 @@ use std::path::Path;
 
 use nix::fcntl::{OFlag, open};
 use nix::sys::stat::Mode;
-use nix::unistd::{ForkResult, Pid, fork, pipe2, setpgid};
+use nix::unistd::{ForkResult, Pid, fork, pipe2};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -81,8 +81,11 @@ pub enum Report {
 /// Per-run settings every spawn shares.
 pub struct SpawnContext {
     pub parent: Pid,
-    pub foreground_tty: Option<RawFd>,
     pub reset_signals: Vec<i32>,
+    /// Standard fds that were closed when pipe-run started: closed again
+    /// in every stage before its edges and redirections are set up, as a
+    /// shell passes a closed fd on.
+    pub closed_std_fds: Vec<RawFd>,
 }
 
 fn cstring(bytes: &[u8]) -> io::Result<CString> {
@@ -132,7 +135,7 @@ fn vfork_exec(setup: &ChildSetup) -> io::Result<Pid> {
     Ok(Pid::from_raw(pid))
 }
 
-/// Start `stage` in process group `pgid` (`None`: it leads a new group).
+/// Start `stage` in pipe-run's own process group.
 ///
 /// `stdin` and `stdout` are the parent's ends of the stage's edges; the
 /// caller drops them right after this returns, so only the child keeps them.
@@ -141,11 +144,14 @@ pub fn spawn(
     stdin: Option<&OwnedFd>,
     stdout: Option<(&OwnedFd, Carries)>,
     files: &StageFiles,
-    pgid: Option<Pid>,
     context: &SpawnContext,
 ) -> io::Result<Spawned> {
     let mut fds = Vec::new();
     let mut step_redirect = Vec::new();
+    for &fd in &context.closed_std_fds {
+        fds.push(ChildFd::Close(fd));
+        step_redirect.push(None);
+    }
     if let Some(fd) = stdin {
         fds.push(ChildFd::Dup {
             from: fd.as_raw_fd(),
@@ -223,8 +229,6 @@ pub fn spawn(
         sh_argv,
         _env: env,
         envp,
-        pgid: pgid.map_or(0, Pid::as_raw),
-        foreground_tty: context.foreground_tty,
         parent: context.parent.as_raw(),
         fds,
         report: match &report_pipe {
@@ -251,10 +255,6 @@ pub fn spawn(
         vfork_exec(&setup)?
     };
     drop(blocked);
-    // Also set the group from the parent, so that it is in place whichever
-    // of the two runs first. EACCES means the child already exec'd, having
-    // done it itself.
-    let _ = setpgid(pid, pgid.unwrap_or(pid));
     let report = match report_pipe {
         // The parent's copy of the write end goes, so the read end sees
         // EOF when the child execs.

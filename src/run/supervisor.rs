@@ -1,101 +1,137 @@
-//! The supervisor: the loop that waits for the pipeline to finish.
+//! The supervisor: the one loop that waits for the pipeline to finish.
 //!
-//! It sleeps in `poll` on the signal self-pipe (never busy-waits), and on
-//! each wake-up: forwards terminating signals to the group, handles job
-//! control (Ctrl-Z and `fg`), and reaps stages that ended.
+//! It sleeps in `poll` on the signal self-pipe (never busy-waits), with a
+//! deadline when one is due, and on each wake-up passes on the signals sent
+//! to pipe-run, handles job control, and reaps stages that ended. Once the
+//! pipeline is over it ends what the stages left running, if pipe-run is
+//! their subreaper.
+
+use std::os::fd::BorrowedFd;
+use std::time::{Duration, Instant};
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
-use std::os::fd::BorrowedFd;
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
 
-use super::group::Group;
-use super::signals::{FORWARDED, Signals, has};
-use super::terminal::Terminal;
-
-/// Who stops when the pipeline is suspended.
-#[derive(Clone, Copy)]
-enum Stop {
-    /// pipe-run alone: it was sent SIGTSTP itself, and whoever sent it
-    /// decides about the rest of its job.
-    Myself,
-    /// pipe-run's whole process group: the stages were stopped from the
-    /// terminal, which would have stopped the whole job had pipe-run not
-    /// given the pipeline a group of its own.
-    WholeJob,
-}
+use super::leftovers::{any_child_running, children};
+use super::signals::{Arrived, FORWARDED, Signals};
+use super::stages::Stages;
+use crate::report::outcome::Leftover;
 
 pub struct Supervisor<'a> {
-    pub group: &'a mut Group,
+    pub stages: &'a mut Stages,
     pub signals: &'a Signals,
-    pub terminal: Option<&'a Terminal>,
-    /// The last terminating signal received.
+    /// The last terminating signal that pipe-run was sent, and will die of.
     pub received: Option<i32>,
 }
 
 impl Supervisor<'_> {
+    /// Wait until every stage has ended.
     pub fn wait_all(&mut self) {
         loop {
-            let set = self.signals.take();
-            for sig in FORWARDED {
-                if has(set, sig) {
-                    self.received = Some(sig);
-                    self.group.signal(sig);
-                }
-            }
-            if has(set, libc::SIGTSTP) {
-                // Someone stopped pipe-run itself: stop the pipeline with it.
-                self.group.signal(libc::SIGTSTP);
-                self.suspend(Stop::Myself);
-            } else if has(set, libc::SIGCONT) {
-                self.resume();
-            }
-            let reaped = self.group.reap();
-            if reaped.stopped && self.terminal.is_some() && self.group.alive() {
-                // Ctrl-Z reached the stages: stop pipe-run's own job too, so
-                // the user's shell sees a stopped job and gets the prompt.
-                self.suspend(Stop::WholeJob);
-            }
-            if !self.group.alive() {
+            let arrived = self.signals.take();
+            self.pass_on(arrived);
+            self.stages.reap();
+            if !self.stages.alive() {
                 return;
             }
-            self.sleep();
+            self.sleep(None);
         }
     }
 
-    fn sleep(&self) {
+    /// Act on the signals that arrived.
+    ///
+    /// - A terminating signal a process sent to pipe-run goes to every stage,
+    ///   followed by SIGCONT so that a stopped stage can act on it, and
+    ///   pipe-run dies of it once the stages are gone.
+    /// - The same signal from the terminal (Ctrl-C, Ctrl-\) has reached the
+    ///   stages already, since they share pipe-run's process group: it is
+    ///   not sent twice, and, as with sh, the stages' statuses decide how
+    ///   pipe-run ends. A hang-up is remembered, and pipe-run dies of it.
+    /// - SIGTSTP stops pipe-run, after passing it on when a process sent it
+    ///   to pipe-run alone; SIGCONT sent to pipe-run alone is passed on.
+    ///
+    /// Returns whether a terminating signal arrived.
+    fn pass_on(&mut self, arrived: Arrived) -> bool {
+        let mut terminating = false;
+        for sig in FORWARDED {
+            if arrived.sent_to_us(sig) {
+                self.received = Some(sig);
+                self.stages.signal(sig);
+                self.stages.signal(libc::SIGCONT);
+                terminating = true;
+            } else if arrived.has(sig) {
+                if matches!(sig, libc::SIGHUP | libc::SIGTERM) {
+                    self.received = Some(sig);
+                }
+                terminating = true;
+            }
+        }
+        if arrived.has(libc::SIGTSTP) {
+            if arrived.sent_to_us(libc::SIGTSTP) {
+                self.stages.signal(libc::SIGTSTP);
+            }
+            self.signals.stop_myself();
+        }
+        if arrived.sent_to_us(libc::SIGCONT) {
+            self.stages.signal(libc::SIGCONT);
+        }
+        terminating
+    }
+
+    /// End the processes that stages left running: SIGTERM (and SIGCONT),
+    /// then SIGKILL after `grace`, or at once when pipe-run is sent a
+    /// terminating signal meanwhile. Returns those that were signalled.
+    pub fn end_leftovers(&mut self, grace: Duration) -> Vec<Leftover> {
+        let mut ended: Vec<Leftover> = Vec::new();
+        let deadline = Instant::now() + grace;
+        let mut killing = false;
+        while any_child_running() {
+            for child in children() {
+                let pid = Pid::from_raw(child.pid);
+                if killing {
+                    let _ = kill(pid, Signal::SIGKILL);
+                }
+                if !ended.iter().any(|e| e.pid == child.pid) {
+                    let _ = kill(pid, Signal::SIGTERM);
+                    let _ = kill(pid, Signal::SIGCONT);
+                    ended.push(child);
+                }
+            }
+            let arrived = self.signals.take();
+            if self.pass_on(arrived) || Instant::now() >= deadline {
+                killing = true;
+            }
+            if !any_child_running() {
+                break;
+            }
+            // While killing, look again now and then for children that
+            // came back to pipe-run when their parent died.
+            let wake = if killing {
+                Instant::now() + Duration::from_millis(50)
+            } else {
+                deadline
+            };
+            self.sleep(Some(wake));
+        }
+        ended
+    }
+
+    fn sleep(&self, deadline: Option<Instant>) {
         // SAFETY: the wake fd lives as long as `self.signals`.
         let fd = unsafe { BorrowedFd::borrow_raw(self.signals.wake_fd()) };
         let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
-        // EINTR just means a signal arrived: the loop looks at it.
-        let _ = poll(&mut fds, PollTimeout::NONE);
-    }
-
-    /// Stop pipe-run, or its whole job (its own process group, as a
-    /// terminal's Ctrl-Z would have); continue the pipeline when pipe-run is
-    /// continued.
-    fn suspend(&mut self, stop: Stop) {
-        if let (Some(terminal), Some(pgid)) = (self.terminal, self.group.pgid()) {
-            terminal.take_back_from(pgid);
-        }
-        Signals::set_default(libc::SIGTSTP);
-        let whom = match stop {
-            Stop::Myself => nix::unistd::getpid().as_raw(),
-            Stop::WholeJob => 0,
+        let timeout = match deadline {
+            None => PollTimeout::NONE,
+            Some(at) => {
+                let left = at.saturating_duration_since(Instant::now());
+                // Round up, so that the loop does not wake just before the
+                // deadline and spin until it.
+                let ms = left.as_micros().div_ceil(1000);
+                PollTimeout::try_from(ms.min(i32::MAX as u128) as i32).unwrap_or(PollTimeout::MAX)
+            }
         };
-        // SAFETY: kill(2) on our own pid or process group (0); with the
-        // default action, pipe-run stops here until SIGCONT.
-        unsafe {
-            libc::kill(whom, libc::SIGTSTP);
-        }
-        self.signals.reinstall(libc::SIGTSTP);
-        self.resume();
-    }
-
-    fn resume(&mut self) {
-        if let (Some(terminal), Some(pgid)) = (self.terminal, self.group.pgid())
-            && terminal.owned_by_us()
-        {
-            terminal.give_to(pgid);
-        }
-        self.group.signal(libc::SIGCONT);
+        // EINTR just means a signal arrived: the loop looks at it.
+        let _ = poll(&mut fds, timeout);
     }
 }

@@ -1,78 +1,56 @@
-//! The controlling terminal: who is in its foreground.
+//! The controlling terminal's modes, saved before the stages start and put
+//! back when one of them was killed by a signal, as shells do for such
+//! jobs: a program killed after `stty -echo` or in raw mode (an editor, a
+//! pager, `fzf`) would otherwise leave the terminal unusable.
 //!
-//! Whenever pipe-run's own group holds the terminal's foreground (at start,
-//! or after the user's `fg`), it hands the foreground to the pipeline's
-//! group, so `less` and `fzf` read the keyboard and Ctrl-C and Ctrl-Z reach
-//! the stages. When the pipeline ends, pipe-run takes back only what it
-//! gave. A pipe-run started in the background leaves the terminal alone
-//! until it is brought to the foreground.
+//! pipe-run never changes who is in the terminal's foreground: the stages
+//! run in pipe-run's own process group, which is the foreground exactly
+//! when pipe-run is. It only touches the modes while its group is in the
+//! foreground, so it never overwrites the settings of another job.
 
-use std::cell::Cell;
-use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, OwnedFd};
 
 use nix::fcntl::{OFlag, open};
 use nix::sys::stat::Mode;
-use nix::unistd::{Pid, getpgrp, tcgetpgrp, tcsetpgrp};
+use nix::sys::termios::{SetArg, Termios, tcgetattr, tcsetattr};
+use nix::unistd::{getpgrp, tcgetpgrp};
 
 use super::signals::BlockAll;
 
-pub struct Terminal {
+pub struct TerminalModes {
     tty: OwnedFd,
-    /// The group pipe-run last gave the foreground to: on drop (an early
-    /// return or a panic included) pipe-run takes it back from that group.
-    given: Cell<Option<Pid>>,
+    saved: Termios,
 }
 
-impl Terminal {
-    /// The controlling terminal, if there is one.
-    pub fn controlling() -> Option<Terminal> {
+impl TerminalModes {
+    /// Save the modes of the controlling terminal, if pipe-run has one and
+    /// is in its foreground.
+    pub fn save() -> Option<TerminalModes> {
         let tty = open(
             "/dev/tty",
-            OFlag::O_RDWR | OFlag::O_CLOEXEC | OFlag::O_NOCTTY,
+            OFlag::O_RDWR | OFlag::O_CLOEXEC | OFlag::O_NOCTTY | OFlag::O_NONBLOCK,
             Mode::empty(),
         )
         .ok()?;
         let tty = super::fds::above_floor(tty).ok()?;
-        Some(Terminal {
+        let modes = TerminalModes {
+            saved: tcgetattr(tty.as_fd()).ok()?,
             tty,
-            given: Cell::new(None),
-        })
+        };
+        modes.in_foreground().then_some(modes)
     }
 
-    pub fn raw_fd(&self) -> RawFd {
-        self.tty.as_raw_fd()
-    }
-
-    /// Is pipe-run's own group in the foreground?
-    pub fn owned_by_us(&self) -> bool {
+    fn in_foreground(&self) -> bool {
         tcgetpgrp(self.tty.as_fd()).is_ok_and(|g| g == getpgrp())
     }
 
-    /// Give the foreground to `pgid`. SIGTTOU is blocked meanwhile, since
-    /// pipe-run may be a background group at that moment.
-    pub fn give_to(&self, pgid: Pid) {
-        self.set_foreground(pgid);
-        self.given.set(Some(pgid));
-    }
-
-    fn set_foreground(&self, pgid: Pid) {
+    /// Put the saved modes back, if pipe-run is still in the foreground.
+    pub fn restore(&self) {
+        // SIGTTOU is blocked meanwhile, in case the job was moved to the
+        // background between the check and the call.
         let _blocked = BlockAll::new();
-        let _ = tcsetpgrp(self.tty.as_fd(), pgid);
-    }
-
-    /// Take the foreground back for pipe-run's own group, if `pgid` (the
-    /// pipeline) has it.
-    pub fn take_back_from(&self, pgid: Pid) {
-        if tcgetpgrp(self.tty.as_fd()).is_ok_and(|g| g == pgid) {
-            self.set_foreground(getpgrp());
-        }
-    }
-}
-
-impl Drop for Terminal {
-    fn drop(&mut self) {
-        if let Some(pgid) = self.given.get() {
-            self.take_back_from(pgid);
+        if self.in_foreground() {
+            let _ = tcsetattr(self.tty.as_fd(), SetArg::TCSADRAIN, &self.saved);
         }
     }
 }
