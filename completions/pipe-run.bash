@@ -23,7 +23,7 @@ _pipe__run() {
 
     case "${cmd}" in
         pipe__run)
-            opts="-f -u -q -h -V --file --explain --no-pipefail --nounset --quiet --help --version"
+            opts="-f -c -C -e -u -q -h -V --file --chdir --keep-orphans --explain --no-pipefail --nounset --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -34,6 +34,14 @@ _pipe__run() {
                     return 0
                     ;;
                 -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --chdir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -4,8 +4,10 @@
 
 use std::ffi::OsString;
 use std::io::Write;
+use std::path::PathBuf;
 
 use crate::exit::Exit;
+use crate::io_error::describe;
 use crate::plan::{Context, Plan};
 use crate::report::diagnostic::{Source, render};
 use crate::report::{explain, status, summary};
@@ -27,6 +29,10 @@ pub struct Invocation {
     pub nounset: bool,
     pub quiet: bool,
     pub explain: bool,
+    /// Run in this directory (`-C`).
+    pub chdir: Option<PathBuf>,
+    /// Leave running what the stages started in the background.
+    pub keep_orphans: bool,
 }
 
 /// Parse, plan, then explain or run; report problems to `err`.
@@ -43,7 +49,23 @@ pub fn execute(inv: Invocation, out: &mut dyn Write, err: &mut dyn Write) -> Exi
             return Exit::code(2);
         }
     };
-    let context = Context::from_process(inv.zero, inv.args, inv.nounset);
+    if let Some(dir) = &inv.chdir
+        && let Err(e) = std::env::set_current_dir(dir)
+    {
+        let _ = writeln!(
+            err,
+            "pipe-run: cannot change directory to {}: {}",
+            dir.display(),
+            describe(&e)
+        );
+        return Exit::code(2);
+    }
+    let mut context = Context::from_process(inv.zero, inv.args, inv.nounset);
+    if inv.chdir.is_some()
+        && let Ok(dir) = std::env::current_dir()
+    {
+        context.vars.set("PWD", dir.into_os_string());
+    }
     let plan = match Plan::build(&tree, &context) {
         Ok(plan) => plan,
         Err(e) => {
@@ -53,10 +75,20 @@ pub fn execute(inv: Invocation, out: &mut dyn Write, err: &mut dyn Write) -> Exi
         }
     };
     if inv.explain {
-        let _ = out.write_all(explain::explain(&plan).as_bytes());
+        let written = out
+            .write_all(explain::explain(&plan).as_bytes())
+            .and_then(|()| out.flush());
+        if let Err(e) = written {
+            let _ = writeln!(err, "pipe-run: cannot write the plan: {}", describe(&e));
+            return Exit::code(125);
+        }
         return Exit::code(0);
     }
-    let outcome = match run(&plan, &RunOptions::default()) {
+    let options = RunOptions {
+        end_leftovers: !inv.keep_orphans,
+        ..RunOptions::default()
+    };
+    let outcome = match run(&plan, &options) {
         Ok(outcome) => outcome,
         Err(e) => {
             let _ = writeln!(err, "pipe-run: {e}");
@@ -67,6 +99,11 @@ pub fn execute(inv: Invocation, out: &mut dyn Write, err: &mut dyn Write) -> Exi
         if let Some(line) = summary::start_error(i, stage) {
             let _ = writeln!(err, "pipe-run: {line}");
         }
+    }
+    if !inv.quiet
+        && let Some(line) = summary::leftovers(&outcome.leftovers)
+    {
+        let _ = writeln!(err, "pipe-run: {line}");
     }
     let verdict = status::verdict(&outcome, inv.pipefail);
     if let Some(i) = verdict.blame {

@@ -13,6 +13,12 @@ Examples:
   pipe-run 'grep -- \"$1\" \"$2\" | wc -l' \"$pattern\" file.txt
   pipe-run 'make 2>&1 | tee build.log'
   pipe-run --explain 'sort < in.txt | uniq -c > out.txt'
+  pipe-run -C build 'ls *.o | wc -l'
+  SHELL := pipe-run        (in a Makefile: recipes run as pipe-run -c '...')
+
+Refused, with exit 2 and nothing run: ; & && || $(...) `...` $((...))
+( ) { } here-documents, and keywords (if, for, while, case, !): run a
+shell as one stage for those: pipe-run 'sh -c \"cd src && ls\" | wc -l'
 
 Exit status:
   0      every stage succeeded
@@ -25,8 +31,10 @@ Exit status:
   125    pipe-run itself failed while running (pipe, fork)
   126    a program is not executable; nothing was run
   127    a program was not found; nothing was run
-  128+N  pipe-run itself received signal N; it forwards it to the
-         stages, waits for them, then dies of the same signal";
+  128+N  pipe-run itself was sent signal N; it passes it on to the
+         stages, waits for them, then dies of the same signal
+
+The full manual: man pipe-run (in a source tree: man -l man/pipe-run.1).";
 
 /// Run a shell-style pipeline without a shell.
 ///
@@ -39,13 +47,41 @@ Exit status:
     name = "pipe-run",
     version,
     after_help = AFTER_HELP,
-    override_usage = "pipe-run [OPTIONS] EXPRESSION [ARG]...\n       pipe-run [OPTIONS] -f FILE [ARG]..."
+    override_usage = "pipe-run [OPTIONS] EXPRESSION [ARG]...\n       pipe-run [OPTIONS] -f FILE [ARG]...\n       pipe-run [OPTIONS] -c EXPRESSION [NAME [ARG]...]"
 )]
 pub struct Cli {
     /// Read the expression from FILE; every argument is then a positional
     /// parameter. For scripts starting with `#!/usr/bin/env -S pipe-run -f`.
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        conflicts_with = "command"
+    )]
     pub file: Option<PathBuf>,
+
+    /// As `sh -c`: the first operand is the expression, the next one is
+    /// `$0`, and the rest are `$1`, `$2`, ... With this, `SHELL :=
+    /// pipe-run` in a Makefile runs every recipe line as a pipeline.
+    #[arg(short = 'c')]
+    pub command: bool,
+
+    /// Run in DIR: programs named with a `/`, redirections and globs are
+    /// taken relative to it, and `$PWD` is set to it. Checked before
+    /// anything runs. `-f FILE` is still read from where pipe-run started.
+    #[arg(short = 'C', long = "chdir", value_name = "DIR")]
+    pub chdir: Option<PathBuf>,
+
+    /// Leave running what the stages started in the background. By
+    /// default, processes still running when the pipeline is over are sent
+    /// SIGTERM, then SIGKILL after 2 seconds, and pipe-run says how many.
+    #[arg(long)]
+    pub keep_orphans: bool,
+
+    /// Accepted for `.SHELLFLAGS = -ec` (make's POSIX mode): pipe-run runs
+    /// one pipeline, and its status is already the pipeline's.
+    #[arg(short = 'e', hide = true)]
+    pub errexit: bool,
 
     /// Print the validated plan (programs, argv, connections, redirections)
     /// and run nothing.
@@ -60,7 +96,8 @@ pub struct Cli {
     #[arg(short = 'u', long)]
     pub nounset: bool,
 
-    /// Do not print which stage failed.
+    /// Do not print which stage failed, the processes ended after the
+    /// pipeline, nor warnings.
     #[arg(short, long)]
     pub quiet: bool,
 

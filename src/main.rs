@@ -3,11 +3,19 @@
 mod cli;
 
 use std::ffi::OsString;
+use std::io::Write;
 
 use clap::Parser;
 use cli::Cli;
 use pipe_run::app::{Invocation, execute};
 use pipe_run::exit::Exit;
+use pipe_run::io_error::describe;
+
+/// Runs before the Rust runtime reopens closed fds 0-2 as `/dev/null`, to
+/// record which ones the caller had closed (see `pipe_run::startup`).
+#[used]
+#[unsafe(link_section = ".init_array")]
+static RECORD_STANDARD_FDS: extern "C" fn() = pipe_run::startup::record_standard_fds;
 
 fn main() {
     let mut argv: Vec<OsString> = std::env::args_os().collect();
@@ -20,14 +28,34 @@ fn main() {
     argv.truncate(start - skip);
     let mut cli = Cli::parse_from(argv);
     cli.args.extend(operands);
+    // A stdout that was closed when pipe-run started is /dev/null now:
+    // writing to it must fail as it would have.
+    let mut stdout: Box<dyn Write> = if pipe_run::startup::closed_standard_fds().contains(&1) {
+        Box::new(Closed)
+    } else {
+        Box::new(std::io::stdout())
+    };
     let exit = match invocation(cli) {
-        Ok(inv) => execute(inv, &mut std::io::stdout(), &mut std::io::stderr()),
+        Ok(inv) => execute(inv, &mut stdout, &mut std::io::stderr()),
         Err(message) => {
             eprintln!("pipe-run: {message}");
             Exit::code(2)
         }
     };
     exit.terminate()
+}
+
+/// A writer for an fd that was closed: every write fails with EBADF.
+struct Closed;
+
+impl Write for Closed {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::from_raw_os_error(libc::EBADF))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Where the operands start in `argv`, and how many arguments before that
@@ -42,25 +70,32 @@ fn operands_start(argv: &[OsString]) -> (usize, usize) {
         if !arg.starts_with(b"-") || arg == b"-" {
             return (i, 0);
         }
-        let takes_file = if arg == b"--file" {
-            Some(2)
+        // How many arguments this option takes up, and whether it ends the
+        // options: `-f FILE` does (the rest are parameters), `-C DIR` does
+        // not.
+        let (used, ends) = if arg == b"--file" {
+            (2, true)
         } else if arg.starts_with(b"--file=") {
-            Some(1)
-        } else if !arg.starts_with(b"--") {
-            // In a cluster like `-qf`, `-f` takes the rest as FILE, or the
-            // next argument when it is last.
-            arg.iter()
-                .position(|&b| b == b'f')
-                .map(|at| if at + 1 == arg.len() { 2 } else { 1 })
+            (1, true)
+        } else if arg == b"--chdir" {
+            (2, false)
+        } else if arg.starts_with(b"--") {
+            (1, false)
         } else {
-            None
+            // In a cluster like `-qf` or `-uC`, the first letter that takes
+            // a value takes the rest of the cluster, or the next argument
+            // when it is last.
+            match arg.iter().position(|&b| b == b'f' || b == b'C') {
+                Some(at) => (if at + 1 == arg.len() { 2 } else { 1 }, arg[at] == b'f'),
+                None => (1, false),
+            }
         };
-        if let Some(n) = takes_file {
-            return ((i + n).min(argv.len()), 0);
+        if ends {
+            return ((i + used).min(argv.len()), 0);
         }
-        i += 1;
+        i += used;
     }
-    (argv.len(), 0)
+    (argv.len().min(i), 0)
 }
 
 /// Turn the arguments into an invocation: where the expression comes from,
@@ -69,8 +104,8 @@ fn invocation(cli: Cli) -> Result<Invocation, String> {
     let mut args = cli.args.into_iter();
     let (text, origin, zero) = match cli.file {
         Some(path) => {
-            let text =
-                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let text = std::fs::read(&path)
+                .map_err(|e| format!("cannot read {}: {}", path.display(), describe(&e)))?;
             let text = String::from_utf8(text)
                 .map_err(|_| format!("{} is not valid UTF-8", path.display()))?;
             let shown = path.display().to_string();
@@ -84,7 +119,17 @@ fn invocation(cli: Cli) -> Result<Invocation, String> {
                 .map_err(
                     |_| "the expression is not valid UTF-8 (pass such values as arguments: \"$1\")",
                 )?;
-            (text, None, OsString::from("pipe-run"))
+            // With -c, as with `sh -c`, the operand after the expression is
+            // `$0`.
+            let zero = match cli.command {
+                true => args.next(),
+                false => None,
+            };
+            (
+                text,
+                None,
+                zero.unwrap_or_else(|| OsString::from("pipe-run")),
+            )
         }
     };
     Ok(Invocation {
@@ -96,5 +141,7 @@ fn invocation(cli: Cli) -> Result<Invocation, String> {
         nounset: cli.nounset,
         quiet: cli.quiet,
         explain: cli.explain,
+        chdir: cli.chdir,
+        keep_orphans: cli.keep_orphans,
     })
 }
