@@ -60,5 +60,5 @@ pub fn shorten(display: &str) -> String {
         return display.to_string();
     }
     let kept: String = display.chars().take(KEEP).collect();
-    format!("{kept}… ({} more characters)", count - KEEP)
+    format!("{kept}… [{} more characters]", count - KEEP)
 }

@@ -101,17 +101,16 @@ impl ChildSetup {
             if libc::getppid() != self.parent {
                 libc::_exit(128 + libc::SIGKILL);
             }
-            // The signal state is made that of a fresh stage before any step
-            // that can block (opening a FIFO waits for the other end), so
-            // that SIGTERM, Ctrl-C and Ctrl-Z act on the child from here on
-            // exactly as they will on the program.
-            for &sig in &self.reset_signals {
-                libc::signal(sig, libc::SIG_DFL);
-            }
-            let mut empty: libc::sigset_t = std::mem::zeroed();
-            libc::sigemptyset(&mut empty);
-            if libc::pthread_sigmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut()) != 0 {
-                self.fail(STEP_SETUP, 126);
+            // A step that can block (opening a FIFO waits for the other
+            // end) comes after the signal state is made that of a fresh
+            // stage, so that SIGTERM, Ctrl-C and Ctrl-Z act on the child
+            // during it exactly as they will on the program. Such a child is
+            // forked. A vfork child, whose parent cannot act until it has
+            // exec'd, keeps every signal blocked until just before exec: a
+            // stop signal (the group's SIGTTIN) must not catch it halfway.
+            let can_block = self.fds.iter().any(|f| matches!(f, ChildFd::Open { .. }));
+            if can_block {
+                self.reset_signals(false);
             }
             for (index, step) in self.fds.iter().enumerate() {
                 let ok = match *step {
@@ -144,6 +143,9 @@ impl ChildSetup {
                     self.fail(index as u32, 126);
                 }
             }
+            if !can_block {
+                self.reset_signals(true);
+            }
             libc::execve(
                 self.program.as_ptr(),
                 self.argv.as_ptr(),
@@ -162,6 +164,41 @@ impl ChildSetup {
                 126
             };
             self.fail(STEP_EXEC, status)
+        }
+    }
+
+    /// Give the signals pipe-run handles their default action back, then
+    /// unblock every signal.
+    ///
+    /// With `drop_pending_stops`, a job-control stop that reached the child
+    /// while it was blocked is discarded first (setting SIG_IGN discards a
+    /// pending signal): a vfork child stopped before exec would hold its
+    /// parent in `vfork` where pipe-run itself cannot stop, so the job
+    /// would never show as stopped. The rest of the job, pipe-run included,
+    /// got the same signal and stops.
+    unsafe fn reset_signals(&self, drop_pending_stops: bool) {
+        // SAFETY: signal(2) and pthread_sigmask(3) on values prepared
+        // before the fork; both are async-signal-safe.
+        unsafe {
+            if drop_pending_stops {
+                // The action is put back as it was, so a stop signal that
+                // pipe-run inherited ignored stays ignored for the program.
+                let mut ignore: libc::sigaction = std::mem::zeroed();
+                ignore.sa_sigaction = libc::SIG_IGN;
+                for sig in [libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU] {
+                    let mut old: libc::sigaction = std::mem::zeroed();
+                    libc::sigaction(sig, &ignore, &mut old);
+                    libc::sigaction(sig, &old, std::ptr::null_mut());
+                }
+            }
+            for &sig in &self.reset_signals {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+            let mut empty: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut empty);
+            if libc::pthread_sigmask(libc::SIG_SETMASK, &empty, std::ptr::null_mut()) != 0 {
+                self.fail(STEP_SETUP, 126);
+            }
         }
     }
 

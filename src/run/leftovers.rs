@@ -67,16 +67,50 @@ pub fn any_child_running() -> bool {
     }
 }
 
-/// pipe-run's children still running, with their command lines.
+/// pipe-run's children still running, with their command lines. A child
+/// that is already exiting (a zombie, or one that a signal from elsewhere
+/// is ending: `timeout` signals its own group) is not counted: it was not
+/// left running.
 pub fn children() -> Vec<Leftover> {
     let me = getpid();
     let pids = from_task_files(me).unwrap_or_else(|| from_proc_scan(me));
     pids.into_iter()
+        .filter(|&pid| stat(pid).is_some_and(|s| !s.exiting()))
         .map(|pid| Leftover {
             pid: pid.as_raw(),
             command: command_line(pid),
         })
         .collect()
+}
+
+/// The fields of `/proc/PID/stat` that matter here.
+struct Stat {
+    state: char,
+    parent: i32,
+    flags: u64,
+}
+
+impl Stat {
+    fn exiting(&self) -> bool {
+        /// The kernel's PF_EXITING: set as the process starts to exit.
+        const PF_EXITING: u64 = 0x4;
+        matches!(self.state, 'Z' | 'X' | 'x') || self.flags & PF_EXITING != 0
+    }
+}
+
+fn stat(pid: Pid) -> Option<Stat> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The fields after the command name, which may hold spaces and
+    // parentheses: state, ppid, pgrp, session, tty_nr, tpgid, flags, ...
+    let mut fields = text.rsplit_once(')')?.1.split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let parent = fields.next()?.parse().ok()?;
+    let flags = fields.nth(4)?.parse().ok()?;
+    Some(Stat {
+        state,
+        parent,
+        flags,
+    })
 }
 
 /// `/proc/self/task/*/children`: cheap, where the kernel provides it.
@@ -101,15 +135,8 @@ fn from_proc_scan(me: Pid) -> Vec<Pid> {
     };
     dir.flatten()
         .filter_map(|entry| entry.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|&pid| {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            // The fields after the command name (which may hold spaces and
-            // parentheses): state, then the parent's pid.
-            stat.rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<i32>().ok())
-                == Some(me.as_raw())
-        })
         .map(Pid::from_raw)
+        .filter(|&pid| stat(pid).is_some_and(|s| s.parent == me.as_raw()))
         .collect()
 }
 

@@ -10,6 +10,7 @@ mod fds;
 mod generated;
 mod lexer_props;
 mod make;
+mod process_model;
 mod refusals;
 mod signals;
 mod terminal;
