@@ -7,6 +7,7 @@ mod support;
 mod cli;
 mod differential;
 mod fds;
+mod files;
 mod generated;
 mod lexer_props;
 mod make;
