@@ -8,6 +8,7 @@ use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
 
 use super::Plan;
+use super::clobber;
 use super::context::Context;
 use super::edge::{Carries, Edge};
 use super::error::{PlanError, PlanErrorKind};
@@ -60,10 +61,12 @@ pub fn build(pipeline: &Pipeline, context: &Context) -> Result<Plan, PlanError> 
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let warnings = clobber::check(&stages)?.into_iter().collect();
     Ok(Plan {
         stages,
         edges,
         closed_std_fds: context.closed_std_fds.clone(),
+        warnings,
     })
 }
 
