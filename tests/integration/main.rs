@@ -5,6 +5,7 @@
 mod support;
 
 mod cli;
+mod clobber;
 mod differential;
 mod fds;
 mod files;
