@@ -22,9 +22,11 @@ pub enum PlanErrorKind {
     /// read and truncated by the same pipeline): exit 2,
     /// as dash reports a failed redirection.
     Redirect,
-    /// The program was not found: exit 127.
+    /// The program, or the interpreter its `#!` line names, was not found:
+    /// exit 127.
     NotFound,
-    /// The program was found but cannot be executed: exit 126.
+    /// The program, or its interpreter, was found but cannot be executed:
+    /// exit 126.
     NotExecutable,
 }
 

@@ -9,6 +9,7 @@ mod clobber;
 pub mod context;
 pub mod edge;
 pub mod error;
+pub mod interpreter;
 pub mod redirect;
 pub mod resolve;
 pub mod stage;
