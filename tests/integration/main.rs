@@ -10,6 +10,7 @@ mod differential;
 mod fds;
 mod files;
 mod generated;
+mod interpreter;
 mod lexer_props;
 mod make;
 mod refusals;
