@@ -69,10 +69,36 @@ pub fn check(stages: &[Stage]) -> Result<Option<PlanWarning>, PlanError> {
     Ok(warn_about_arguments(stages, &truncations))
 }
 
+/// A `<` or `<>` of an existing regular file.
+struct Reading<'a> {
+    stage: usize,
+    fd: u32,
+    path: &'a Path,
+    mode: OpenMode,
+    id: Identity,
+}
+
+impl Reading<'_> {
+    /// The redirection as written, give or take spaces: `< f`, `3<> f`.
+    fn text(&self) -> String {
+        let op = if self.mode == OpenMode::Read {
+            "<"
+        } else {
+            "<>"
+        };
+        let fd = if self.fd == 0 {
+            String::new()
+        } else {
+            self.fd.to_string()
+        };
+        format!("{fd}{op} {}", show(self.path))
+    }
+}
+
 fn refuse_reads(stages: &[Stage], truncations: &[Truncation]) -> Result<(), PlanError> {
-    let mut reads = Vec::new();
-    for (index, stage) in stages.iter().enumerate() {
-        for action in &stage.redirects {
+    let mut readings = Vec::new();
+    for (stage, s) in stages.iter().enumerate() {
+        for action in &s.redirects {
             if let FdAction::Open {
                 fd,
                 path,
@@ -81,26 +107,26 @@ fn refuse_reads(stages: &[Stage], truncations: &[Truncation]) -> Result<(), Plan
             } = action
                 && let Some(id) = identity(path)
             {
-                reads.push((index, *fd, path, *mode, id));
+                readings.push(Reading {
+                    stage,
+                    fd: *fd,
+                    path,
+                    mode: *mode,
+                    id,
+                });
             }
         }
     }
     for t in truncations {
-        let Some(&(index, fd, path, mode, _)) = reads.iter().find(|read| read.4 == t.id) else {
+        let Some(r) = readings.iter().find(|r| r.id == t.id) else {
             continue;
         };
-        let op = if mode == OpenMode::Read { "<" } else { "<>" };
-        let fd = if fd == 0 {
-            String::new()
-        } else {
-            fd.to_string()
-        };
-        let reader = if t.stage == index {
+        let reader = if r.stage == t.stage {
             "this stage".to_string()
         } else {
-            format!("stage {} ({})", index + 1, stages[index].display())
+            format!("stage {} ({})", r.stage + 1, stages[r.stage].display())
         };
-        let which = if path == t.path {
+        let which = if r.path == t.path {
             "it"
         } else {
             "the same file"
@@ -109,9 +135,9 @@ fn refuse_reads(stages: &[Stage], truncations: &[Truncation]) -> Result<(), Plan
             PlanErrorKind::Redirect,
             t.span,
             format!(
-                "cannot truncate {}: {reader} reads {which} through `{fd}{op} {}`",
+                "cannot truncate {}: {reader} reads {which} through `{}`",
                 show(t.path),
-                show(path)
+                r.text()
             ),
         )
         .help(format!(
