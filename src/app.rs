@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use crate::exit::Exit;
 use crate::io_error::describe;
 use crate::plan::{Context, Plan};
-use crate::report::diagnostic::{Source, render};
+use crate::report::diagnostic::{Source, render, render_warning};
 use crate::report::{explain, status, summary};
 use crate::run::{RunOptions, run};
 use crate::syntax::parse;
@@ -74,6 +74,12 @@ pub fn execute(inv: Invocation, out: &mut dyn Write, err: &mut dyn Write) -> Exi
             return Exit::code(e.exit_code());
         }
     };
+    for w in &plan.warnings {
+        if !inv.quiet {
+            let text = render_warning(&source, w.span, &w.message, w.help.as_deref());
+            let _ = err.write_all(text.as_bytes());
+        }
+    }
     if inv.explain {
         let written = out
             .write_all(explain::explain(&plan).as_bytes())

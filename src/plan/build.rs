@@ -5,12 +5,14 @@
 use std::collections::{HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStringExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::Plan;
+use super::clobber;
 use super::context::Context;
 use super::edge::{Carries, Edge};
 use super::error::{PlanError, PlanErrorKind};
+use super::interpreter::{self, BadInterpreter};
 use super::redirect::{FdAction, FdModel, OpenMode, path_from};
 use super::resolve::{ResolveError, builtin_hint, resolve};
 use super::stage::Stage;
@@ -60,18 +62,22 @@ pub fn build(pipeline: &Pipeline, context: &Context) -> Result<Plan, PlanError> 
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let warnings = clobber::check(&stages)?.into_iter().collect();
     Ok(Plan {
         stages,
         edges,
         closed_std_fds: context.closed_std_fds.clone(),
+        warnings,
     })
 }
 
 /// Programs already resolved in this plan, by name and `PATH`: a chain of
-/// fifty `cat`s searches `PATH` once, as a shell's command hash would.
+/// fifty `cat`s searches `PATH` once, as a shell's command hash would. The
+/// same goes for checking a script's interpreter.
 #[derive(Default)]
 struct Programs {
     found: HashMap<(Vec<u8>, Option<OsString>), Result<PathBuf, ResolveError>>,
+    interpreters: HashMap<(PathBuf, Option<OsString>), Result<(), BadInterpreter>>,
 }
 
 impl Programs {
@@ -79,6 +85,17 @@ impl Programs {
         self.found
             .entry((name.to_vec(), path_var.map(OsStr::to_os_string)))
             .or_insert_with(|| resolve(name, path_var))
+            .clone()
+    }
+
+    fn check_interpreter(
+        &mut self,
+        program: &Path,
+        path_var: Option<&OsStr>,
+    ) -> Result<(), BadInterpreter> {
+        self.interpreters
+            .entry((program.to_path_buf(), path_var.map(OsStr::to_os_string)))
+            .or_insert_with(|| interpreter::check(program, path_var))
             .clone()
     }
 }
@@ -163,6 +180,20 @@ fn stage(
             ),
         }
     })?;
+    programs
+        .check_interpreter(&program, path_var)
+        .map_err(|e| {
+            let kind = if e.is_missing() {
+                PlanErrorKind::NotFound
+            } else {
+                PlanErrorKind::NotExecutable
+            };
+            PlanError::new(
+                kind,
+                name_span,
+                format!("{}: bad interpreter: {e}", program.display()),
+            )
+        })?;
     Ok(Stage {
         program,
         argv,

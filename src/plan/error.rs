@@ -18,12 +18,15 @@ pub enum PlanErrorKind {
     /// An expansion failed (`-u` and an unset variable, `${x?}`), or a
     /// construct is not supported: exit 2.
     Usage,
-    /// A redirection cannot be done (missing input file, bad fd): exit 2,
+    /// A redirection cannot be done (missing input file, bad fd, a file
+    /// read and truncated by the same pipeline): exit 2,
     /// as dash reports a failed redirection.
     Redirect,
-    /// The program was not found: exit 127.
+    /// The program, or the interpreter its `#!` line names, was not found:
+    /// exit 127.
     NotFound,
-    /// The program was found but cannot be executed: exit 126.
+    /// The program, or its interpreter, was found but cannot be executed:
+    /// exit 126.
     NotExecutable,
 }
 

@@ -5,18 +5,22 @@
 //! every program and checks every redirection; nothing is opened or spawned.
 
 mod build;
+mod clobber;
 pub mod context;
 pub mod edge;
 pub mod error;
+pub mod interpreter;
 pub mod redirect;
 pub mod resolve;
 pub mod stage;
+pub mod warning;
 
 pub use context::Context;
 pub use edge::{Carries, Edge};
 pub use error::{PlanError, PlanErrorKind};
 pub use redirect::{FdAction, OpenMode};
 pub use stage::Stage;
+pub use warning::PlanWarning;
 
 use crate::syntax::Pipeline;
 
@@ -28,6 +32,8 @@ pub struct Plan {
     /// Standard fds that every stage gets closed (they were closed when
     /// pipe-run started), before its edges and redirections.
     pub closed_std_fds: Vec<u32>,
+    /// What the user should know before the run, which does not stop it.
+    pub warnings: Vec<PlanWarning>,
 }
 
 impl Plan {

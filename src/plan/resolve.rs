@@ -29,7 +29,7 @@ pub fn resolve(name: &[u8], path_var: Option<&OsStr>) -> Result<PathBuf, Resolve
     }
     if name.contains(&b'/') {
         let path = PathBuf::from(OsString::from_vec(name.to_vec()));
-        return check(&path).map(|()| path);
+        return check_executable(&path).map(|()| path);
     }
     let search = path_var.unwrap_or(OsStr::new(DEFAULT_PATH));
     let mut first_unrunnable = None;
@@ -37,7 +37,7 @@ pub fn resolve(name: &[u8], path_var: Option<&OsStr>) -> Result<PathBuf, Resolve
         let dir = if dir.is_empty() { b"." as &[u8] } else { dir };
         let mut candidate = PathBuf::from(OsStr::from_bytes(dir));
         candidate.push(OsStr::from_bytes(name));
-        match check(&candidate) {
+        match check_executable(&candidate) {
             Ok(()) => return Ok(candidate),
             Err(err @ ResolveError::NotExecutable { reason, .. })
                 if reason != IS_A_DIRECTORY && first_unrunnable.is_none() =>
@@ -52,7 +52,9 @@ pub fn resolve(name: &[u8], path_var: Option<&OsStr>) -> Result<PathBuf, Resolve
 
 const IS_A_DIRECTORY: &str = "Is a directory";
 
-fn check(path: &Path) -> Result<(), ResolveError> {
+/// Can `path` itself be executed? Not found, found but not runnable (a
+/// directory, no permission), or yes.
+pub fn check_executable(path: &Path) -> Result<(), ResolveError> {
     let Ok(meta) = path.metadata() else {
         return Err(ResolveError::NotFound);
     };

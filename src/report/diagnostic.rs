@@ -15,13 +15,34 @@ pub struct Source<'a> {
 ///   ^^^^
 /// ```
 pub fn render(source: &Source, span: Span, message: &str, help: Option<&str>) -> String {
+    render_as("", source, span, message, help)
+}
+
+/// The same, for something that does not stop the run:
+///
+/// ```text
+/// pipe-run: warning: f is emptied before any stage runs, ...
+///   cat f | sort > f
+///                ^^^
+/// ```
+pub fn render_warning(source: &Source, span: Span, message: &str, help: Option<&str>) -> String {
+    render_as("warning: ", source, span, message, help)
+}
+
+fn render_as(
+    severity: &str,
+    source: &Source,
+    span: Span,
+    message: &str,
+    help: Option<&str>,
+) -> String {
     let text = source.text;
     let start = floor_char(text, span.start.min(text.len()));
     let end = floor_char(text, span.end.clamp(start, text.len()));
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line = &text[line_start..line_end];
-    let mut out = format!("pipe-run: {message}\n");
+    let mut out = format!("pipe-run: {severity}{message}\n");
     if source.origin.is_some() || text.trim_end_matches('\n').contains('\n') {
         let number = text[..line_start].matches('\n').count() + 1;
         let column = text[line_start..start].chars().count() + 1;
@@ -74,6 +95,19 @@ mod tests {
         assert_eq!(
             out,
             "pipe-run: grpe: command not found\n  --> f.pipe:2:2\n  \tgrpe x\n  \t^^^^\n"
+        );
+    }
+
+    #[test]
+    fn a_warning_says_so() {
+        let source = Source {
+            text: "cat f | sort > f",
+            origin: None,
+        };
+        let out = render_warning(&source, Span::new(13, 16), "careful", None);
+        assert_eq!(
+            out,
+            "pipe-run: warning: careful\n  cat f | sort > f\n               ^^^\n"
         );
     }
 

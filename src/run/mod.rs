@@ -29,6 +29,7 @@
 mod child;
 mod error;
 mod fds;
+mod files;
 mod leftovers;
 mod signals;
 mod spawn;
@@ -43,10 +44,11 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use error::Context as _;
+use files::open_files;
 use leftovers::Subreaper;
 use nix::unistd::getpid;
 use signals::Signals;
-use spawn::{Report, SpawnContext, open_files, spawn};
+use spawn::{Report, SpawnContext, spawn};
 use stages::{Reaping, Stage, Stages};
 use supervisor::Supervisor;
 use terminal::TerminalModes;
@@ -97,12 +99,7 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
     // A run that panicked has restored everything on unwinding, so a
     // poisoned lock is still safe to take.
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut files = plan
-        .stages
-        .iter()
-        .map(open_files)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(RunError::Redirect)?;
+    let mut files = open_files(&plan.stages)?;
     let signals = Signals::install().doing("installing signal handlers")?;
     let modes = TerminalModes::save();
     let (_subreaper, reaping) = if options.end_leftovers {

@@ -5,60 +5,17 @@ use std::ffi::{CString, c_int};
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::FileTypeExt;
-use std::path::Path;
 
-use nix::fcntl::{OFlag, open};
-use nix::sys::stat::Mode;
+use nix::fcntl::OFlag;
 use nix::unistd::{ForkResult, Pid, fork, pipe2};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::child::{ChildFd, ChildSetup, NO_REPORT, ReportTo, decode};
 use super::fds::above_floor;
+use super::files::{StageFiles, open_flags};
 use super::signals::BlockAll;
-use crate::plan::{Carries, FdAction, OpenMode, Stage};
-
-/// Files a stage redirects to, opened by the parent once the whole plan has
-/// validated: one slot per redirection, `None` where the child opens the file
-/// itself (a FIFO) or the redirection opens nothing.
-pub type StageFiles = Vec<Option<OwnedFd>>;
-
-/// Open the files of every stage, in order. FIFOs are left to the child:
-/// opening one blocks until its other end is opened, maybe by a later stage.
-pub fn open_files(stage: &Stage) -> io::Result<StageFiles> {
-    stage
-        .redirects
-        .iter()
-        .map(|action| match action {
-            FdAction::Open { path, mode, .. } if !is_blocking_fifo(path, *mode) => {
-                let flags = OFlag::from_bits_retain(open_flags(*mode)) | OFlag::O_CLOEXEC;
-                let file = open(path, flags, Mode::from_bits_truncate(0o666)).map_err(|e| {
-                    let e = io::Error::from(e);
-                    io::Error::new(e.kind(), format!("cannot open {}: {e}", path.display()))
-                })?;
-                above_floor(file).map(Some)
-            }
-            _ => Ok(None),
-        })
-        .collect()
-}
-
-/// How a redirection opens its file, in the parent and in a child alike.
-fn open_flags(mode: OpenMode) -> c_int {
-    match mode {
-        OpenMode::Read => libc::O_RDONLY,
-        OpenMode::Write => libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC,
-        OpenMode::Append => libc::O_WRONLY | libc::O_CREAT | libc::O_APPEND,
-        OpenMode::ReadWrite => libc::O_RDWR | libc::O_CREAT,
-    }
-}
-
-/// A read-only or write-only open of a FIFO blocks until the other end is
-/// open; read-write does not.
-fn is_blocking_fifo(path: &Path, mode: OpenMode) -> bool {
-    mode != OpenMode::ReadWrite && path.metadata().is_ok_and(|m| m.file_type().is_fifo())
-}
+use crate::plan::{Carries, FdAction, Stage};
 
 /// What the parent needs of a started stage.
 pub struct Spawned {

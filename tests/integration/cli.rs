@@ -590,10 +590,15 @@ fn an_output_file_in_a_missing_directory_exits_2_and_runs_nothing() {
 
 #[test]
 fn a_program_the_kernel_cannot_start_is_reported_with_127() {
-    // The script is found and executable, so the plan accepts it; only exec
-    // finds its interpreter missing. The other stage still runs.
+    // The script and its interpreter are found and executable, so the plan
+    // accepts them; only exec finds the interpreter's own interpreter
+    // missing (the plan checks one level). The other stage still runs.
     let dir = tmp();
-    write_executable(&dir.path().join("script"), "#!/nonexistent/interpreter\n");
+    write_executable(&dir.path().join("inner"), "#!/nonexistent/interpreter\n");
+    write_executable(
+        &dir.path().join("script"),
+        &format!("#!{}\n", dir.path().join("inner").display()),
+    );
     let out = run(dir.path(), &["printf 'x\\n' | ./script"]);
     assert_eq!(shell_status(&out), 127);
     assert_eq!(

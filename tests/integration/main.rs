@@ -5,9 +5,12 @@
 mod support;
 
 mod cli;
+mod clobber;
 mod differential;
 mod fds;
+mod files;
 mod generated;
+mod interpreter;
 mod lexer_props;
 mod make;
 mod process_model;
