@@ -37,7 +37,7 @@ pub(super) fn expand_parts(
         match part {
             WordPart::Literal { text, quoted: true } => {
                 out.mark();
-                out.push(text.as_bytes(), Origin::Quoted);
+                out.push(text, Origin::Quoted);
                 at_tilde = false;
             }
             WordPart::Literal {
@@ -50,8 +50,8 @@ pub(super) fn expand_parts(
                     last_part: i + 1 == parts.len(),
                 };
                 tilde::push_literal(text, unquoted_origin, how, vars, out);
-                if !text.is_empty() {
-                    at_tilde = after_colon && text.ends_with(':');
+                if let Some(&last) = text.last() {
+                    at_tilde = after_colon && last == b':';
                 }
             }
             WordPart::Param(pe) => {

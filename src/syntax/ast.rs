@@ -61,7 +61,9 @@ pub struct Word {
 pub enum WordPart {
     /// Literal text. `quoted` is true for text inside single or double quotes
     /// or escaped with a backslash: it is never split nor glob-expanded.
-    Literal { text: String, quoted: bool },
+    /// Bytes, not a `String`: `$'\xff'` writes a byte that is not UTF-8, and
+    /// arguments are bytes anyway.
+    Literal { text: Vec<u8>, quoted: bool },
     /// A parameter expansion: `$NAME`, `${NAME...}`, `$1`, `"$@"`, ...
     Param(Box<ParamExpansion>),
 }

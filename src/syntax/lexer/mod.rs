@@ -93,14 +93,18 @@ impl Parts {
     }
 
     fn literal(&mut self, s: &str, quoted: bool) {
+        self.bytes(s.as_bytes(), quoted);
+    }
+
+    fn bytes(&mut self, s: &[u8], quoted: bool) {
         if let Some(WordPart::Literal { text, quoted: q }) = self.parts.last_mut()
             && *q == quoted
         {
-            text.push_str(s);
+            text.extend_from_slice(s);
             return;
         }
         self.parts.push(WordPart::Literal {
-            text: s.to_string(),
+            text: s.to_vec(),
             quoted,
         });
     }
@@ -112,7 +116,7 @@ impl Parts {
             Some(WordPart::Literal { quoted: true, .. })
         ) {
             self.parts.push(WordPart::Literal {
-                text: String::new(),
+                text: Vec::new(),
                 quoted: true,
             });
         }
@@ -408,7 +412,7 @@ impl<'a> Lexer<'a> {
                 }
                 b'\\' => match self.peek_at(1) {
                     Some(c @ (b'$' | b'`' | b'"' | b'\\')) => {
-                        parts.literal(&(c as char).to_string(), true);
+                        parts.bytes(&[c], true);
                         self.pos += 2;
                     }
                     _ => {
