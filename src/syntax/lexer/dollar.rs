@@ -1,5 +1,6 @@
 //! Lexing what follows a `$`: parameters (`$NAME`, `${NAME...}`, `$1`,
 //! `$@`, ...), and the refused substitutions (`$(...)`, `$((...))`, `$?`).
+//! `$'...'` is a kind of quoting, not an expansion: see `dollar_quote`.
 
 use super::{Context, Lexer, Parts, is_name_byte, is_name_start};
 use crate::syntax::ast::{ParamExpansion, ParamName, ParamOp};

@@ -6,6 +6,7 @@
 //! mean something else under a shell.
 
 mod dollar;
+mod dollar_quote;
 #[cfg(test)]
 mod tests;
 
@@ -359,6 +360,7 @@ impl<'a> Lexer<'a> {
                 }
                 b'\'' if !in_quotes => self.single_quoted(&mut parts)?,
                 b'"' => self.double_quoted(&mut parts)?,
+                b'$' if self.peek_at(1) == Some(b'\'') => self.dollar_single(&mut parts)?,
                 b'$' => self.dollar(&mut parts, in_quotes)?,
                 b'`' => return Err(self.backtick()),
                 _ => {
