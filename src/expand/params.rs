@@ -77,6 +77,7 @@ pub(super) fn expand(
     let unset_error = || ExpandError {
         span: pe.span,
         message: format!("{}: parameter not set", display_name(&pe.name)),
+        help: None,
     };
     // -u applies only where no operator says what an unset parameter means.
     let require = |value: Option<Value>| match value {
@@ -128,6 +129,7 @@ pub(super) fn expand(
                 return Err(ExpandError {
                     span: pe.span,
                     message,
+                    help: None,
                 });
             }
         }

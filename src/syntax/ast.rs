@@ -74,6 +74,9 @@ pub struct ParamExpansion {
     pub op: ParamOp,
     /// Inside double quotes: the result is neither split nor globbed.
     pub quoted: bool,
+    /// Written `${...}`, not `$NAME`. Brace expansion comes first in bash,
+    /// so it can lengthen a bare name: `$x{a,b}` is `$xa $xb`.
+    pub braced: bool,
     pub span: Span,
 }
 

@@ -423,7 +423,9 @@ fn quoting_cases() -> Vec<Case> {
         case(r#"printf '[%s]\n' "~" '~' \~ a~b"#),
         case(r#""printf" '[%s]\n' quoted-program"#),
         case(r#"pr'in'tf '[%s]\n' split-quoted-program"#),
-        case(r#"printf '[%s]\n' {a,b} {} a{b}c"#),
+        // Braces that form no brace expression mean the same to dash and
+        // bash; `{a,b}` is a known divergence (brace expansion).
+        case(r#"printf '[%s]\n' {} a{b}c @{u} {a,b \{a,b} '{a,b}'"#),
         case(r#"printf '[%s]\n' \| '|' "|" \> '<' \; ';' \& '&'"#),
         case(r#"printf '[%s]\n' "(" ')' \( \)"#),
         case(r#"printf '%s|' "$SPACE" $SPACE x"$SPACE"x"#),
@@ -609,7 +611,7 @@ fn glob_cases() -> Vec<Case> {
         case(r#"printf '[%s]\n' with* with\ * "with "*"#),
         case(r#"printf '[%s]\n' [ab [] []] [a-]* *[ "#),
         case(r#"printf '[%s]\n' [] [!] [\]] [\!a]*"#),
-        case(r#"printf '[%s]\n' *.{txt,log} ~/*"#),
+        case(r#"printf '[%s]\n' *.\{txt,log} ~/*"#),
         case(r#"printf '[%s]\n' **.log *a* *.*.*"#),
         case(r#"printf '[%s]\n' /usr/bin/tru? /dev/nul[l]"#),
         case(r#"printf '[%s]\n' [0-9]* [0-9][0-9]*"#),
@@ -1029,6 +1031,20 @@ const DIVERGENCES: &[Divergence] = &[
               takes `^` as an ordinary member",
         dash_stdout: "[a.txt]\n",
         pipe_run_stdout: "[1.txt]\n[10.txt]\n[2.txt]\n[B.txt]\n[b.txt]\n[with space.txt]\n",
+    },
+    Divergence {
+        expr: r#"printf '[%s]\n' {a,b} x{1..3}"#,
+        why: "brace expansion, as bash does it (POSIX leaves it unspecified; \
+              dash 0.5.12 takes braces literally)",
+        dash_stdout: "[{a,b}]\n[x{1..3}]\n",
+        pipe_run_stdout: "[a]\n[b]\n[x1]\n[x2]\n[x3]\n",
+    },
+    Divergence {
+        expr: r#"printf '[%s]\n' *.{txt,log}"#,
+        why: "brace expansion comes before globbing, so each result globs",
+        dash_stdout: "[*.{txt,log}]\n",
+        pipe_run_stdout: "[1.txt]\n[10.txt]\n[2.txt]\n[B.txt]\n[a.txt]\n[b.txt]\n\
+                          [with space.txt]\n[c.log]\n",
     },
 ];
 

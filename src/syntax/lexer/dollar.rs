@@ -72,6 +72,7 @@ impl Lexer<'_> {
             name,
             op: ParamOp::Plain,
             quoted,
+            braced: false,
             span: self.span_from(start),
         });
         Ok(())
@@ -223,6 +224,7 @@ impl Lexer<'_> {
             name,
             op,
             quoted,
+            braced: true,
             span: self.span_from(start),
         });
         Ok(())
