@@ -128,6 +128,18 @@ impl Parts {
     }
 }
 
+/// An unquoted carriage return before a newline: the text was saved with
+/// Windows line endings. sh would make the `\r` part of the last word of
+/// each line (`file\r`), so it is refused where it first appears, even
+/// after a `\` (meant as a line continuation).
+fn crlf(at: usize) -> SyntaxError {
+    SyntaxError::new(
+        Span::new(at, at + 1),
+        "carriage return before a newline: this text has Windows (CRLF) line endings",
+    )
+    .help("convert it to Unix (LF) line endings, e.g. `dos2unix FILE` or `sed -i 's/\\r$//' FILE`")
+}
+
 fn is_blank(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
@@ -342,6 +354,10 @@ impl<'a> Lexer<'a> {
             match b {
                 b'}' if context != Context::Unquoted => break,
                 b if context == Context::Unquoted && is_word_end(b) => break,
+                b'\\' if !in_quotes && self.is_crlf(self.pos + 1) => {
+                    return Err(crlf(self.pos + 1));
+                }
+                b'\r' if !in_quotes && self.is_crlf(self.pos) => return Err(crlf(self.pos)),
                 b'\\' => {
                     let next = self.peek_at(1);
                     if next.is_none() {
@@ -431,6 +447,11 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
+    }
+
+    /// A carriage return at `at`, then a newline.
+    fn is_crlf(&self, at: usize) -> bool {
+        self.bytes.get(at..at + 2) == Some(b"\r\n")
     }
 
     fn backtick(&self) -> SyntaxError {

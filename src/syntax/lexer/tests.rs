@@ -220,3 +220,22 @@ fn unterminated_dollar_single_quotes() {
         assert!(err.message.contains("unterminated"), "{text}: {err:?}");
     }
 }
+
+#[test]
+fn windows_line_endings_are_refused_at_the_carriage_return() {
+    for (text, at) in [
+        ("a\r\n", 1),
+        ("a |\r\n b", 3),
+        ("a \\\r\n b", 3),
+        ("a\\\nb\r\n", 4),
+        ("'x'\r\n", 3),
+        ("${x-a\r\n}", 5),
+    ] {
+        let err = lex(text).unwrap_err();
+        assert_eq!(err.span, Span::new(at, at + 1), "{text:?}: {err:?}");
+        assert!(err.message.contains("CRLF"), "{text:?}: {err:?}");
+    }
+    // Quoted, a carriage return is text; alone, it is part of a word.
+    assert_eq!(words("'a\r\n' \"b\r\n\" c\rd").len(), 3);
+    assert!(lex("a # comment\r\n").is_ok());
+}
