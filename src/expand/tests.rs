@@ -265,6 +265,7 @@ const CASES: &[Case] = &[
         "${x-~} ${x-~/a} \"${x-~}\" ${x-a:~} ${HOME#~}",
         &["/h", "/h/a", "~", "a:~"],
     ),
+    c(&[H], &[], "a${x-~} ${x-b:~}", &["a/h", "b:~"]),
     c(
         &[H],
         &[],
@@ -477,6 +478,21 @@ const ASSIGNMENTS: &[(&str, &str)] = &[
     ("\"$@\"", "p1 p2"),
     ("$@", "p1 p2"),
     ("${y-~}", "/h"),
+    // The words of `-` and `+` in an assignment expand `~` after `:` too
+    // (patterns do not); a nested word always starts a tilde prefix.
+    ("a:${u-b:~}", "a:b:/h"),
+    ("${u:-~/d}", "/h/d"),
+    ("a:${u-~}", "a:/h"),
+    ("a${u-~}", "a/h"),
+    ("a:${u-b~}", "a:b~"),
+    ("a:${u-b:~/c:~}", "a:b:/h/c:/h"),
+    ("a:${u-\"b\":~}", "a:b:/h"),
+    ("a:${u-b\":\"~}", "a:b:~"),
+    ("a:${u-${v-b:~}}", "a:b:/h"),
+    ("a:${u-~}:~", "a:/h:/h"),
+    ("${s+a:~}", "a:/h"),
+    ("\"${u-b:~}\"", "b:~"),
+    ("${x#a:~}", "/b"),
 ];
 
 #[test]

@@ -647,6 +647,19 @@ fn tilde_cases() -> Vec<Case> {
         case(r#"printf '[%s]\n' ~/* x"#).env(&[("HOME", "")]),
         case(r#"printf '[%s]\n' ~ ~/x ~/"#).env(&[("HOME", "/h/")]),
         case(r#"A=~:~/ env | grep ^A="#).env(&[("HOME", "/h/")]),
+        // In an assignment, the word of `${name-word}` (and `+`) expands `~`
+        // after `:` too; a pattern does not.
+        case(
+            r#"A=a:${UNSET-b:~} B=${UNSET-~} C=${UNSET:-~/d} D=a:${UNSET-~} env | grep -E '^[A-D]=' | sort"#,
+        ),
+        case(
+            r#"A=a${UNSET-~} B=a:${UNSET-b~} C=a:${UNSET-b:~/c:~} D=a:${ONE+x:~} env | grep -E '^[A-D]=' | sort"#,
+        ),
+        case(
+            r#"A=a:${UNSET-"b":~} B=a:${UNSET-b":"~} C=a:${UNSET-${U2-b:~}} D="${UNSET-b:~}" env | grep -E '^[A-D]=' | sort"#,
+        ),
+        case(r#"A=${P#/usr:~} B=a:${UNSET-~}:~ env | grep -E '^[AB]=' | sort"#),
+        case(r#"printf '[%s]\n' ${UNSET-b:~} a${UNSET-~} a:${UNSET-~}"#),
     ]
 }
 
