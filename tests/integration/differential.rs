@@ -17,14 +17,12 @@
 //! Each group is one `#[test]` that runs all its cases and then fails with
 //! the list of every mismatch, so one run shows everything that differs.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use super::support::{bin, shell_status};
+use super::support::{Entry, Snapshot, bin, normalize, shell_status, snapshot};
 
 // ---------------------------------------------------------------------------
 // Cases
@@ -198,61 +196,6 @@ fn run_pipe_run(case: &Case, root: &Path) -> Output {
     cmd.arg(case.expr).args(case.args);
     set_env(&mut cmd, root, case);
     cmd.output().expect("pipe-run runs")
-}
-
-/// What a fixture entry is, for comparing the directories left behind.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Entry {
-    Dir,
-    File(Vec<u8>),
-    Link(PathBuf),
-}
-
-type Snapshot = BTreeMap<Vec<u8>, Entry>;
-
-/// Every entry under `root`, by path relative to it.
-fn snapshot(root: &Path) -> Snapshot {
-    fn walk(root: &Path, dir: &Path, out: &mut Snapshot) {
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .as_os_str()
-                .as_bytes()
-                .to_vec();
-            let kind = entry.file_type().unwrap();
-            if kind.is_symlink() {
-                out.insert(rel, Entry::Link(std::fs::read_link(&path).unwrap()));
-            } else if kind.is_dir() {
-                out.insert(rel, Entry::Dir);
-                walk(root, &path, out);
-            } else {
-                out.insert(rel, Entry::File(std::fs::read(&path).unwrap_or_default()));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(root, root, &mut out);
-    out
-}
-
-/// `bytes` with the fixture path replaced by `@FIX@`, so output naming the
-/// fixture (`~`, `pwd`) compares across the two directories.
-fn normalize(bytes: &[u8], root: &Path) -> Vec<u8> {
-    let needle = root.as_os_str().as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i..].starts_with(needle) {
-            out.extend_from_slice(b"@FIX@");
-            i += needle.len();
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    out
 }
 
 /// What one side did.
@@ -1044,6 +987,13 @@ const DIVERGENCES: &[Divergence] = &[
               takes `^` as an ordinary member",
         dash_stdout: "[a.txt]\n",
         pipe_run_stdout: "[1.txt]\n[10.txt]\n[2.txt]\n[B.txt]\n[b.txt]\n[with space.txt]\n",
+    },
+    Divergence {
+        expr: r"printf '[%s]\n' $'a\tb' $'\x41'",
+        why: "dollar-single-quotes `$'...'` (POSIX.1-2024, bash); dash 0.5.12 \
+              reads a `$` and then a single-quoted string",
+        dash_stdout: "[$a\\tb]\n[$\\x41]\n",
+        pipe_run_stdout: "[a\tb]\n[A]\n",
     },
     Divergence {
         expr: r#"printf '[%s]\n' {a,b} x{1..3}"#,

@@ -348,7 +348,36 @@ fn unterminated_quotes_are_refused() {
     check_all(&[
         refusal("touch MARKER | echo 'abc", "'", &["unterminated"], false),
         refusal("touch MARKER | echo \"abc", "\"", &["unterminated"], false),
+        refusal("touch MARKER | echo $'abc", "$'", &["unterminated"], false),
+        refusal(
+            "touch MARKER | echo $'ab\\'",
+            "$'",
+            &["unterminated"],
+            false,
+        ),
     ]);
+}
+
+#[test]
+fn a_redirection_whose_braces_make_two_words_is_refused() {
+    // bash's "ambiguous redirect", but refused before anything runs.
+    check_all(&[
+        refusal(
+            "touch MARKER | cat >{a,b}",
+            "{a,b}",
+            &["ambiguous redirect"],
+            false,
+        ),
+        refusal(
+            "touch MARKER | cat <x{1..2}",
+            "x{1..2}",
+            &["ambiguous redirect"],
+            false,
+        ),
+    ]);
+    let (dir, out) = run_fresh("touch MARKER | cat >{a,b}");
+    assert_eq!(shell_status(&out), 2);
+    assert!(fs::read_dir(dir.path()).unwrap().next().is_none());
 }
 
 #[test]
