@@ -195,18 +195,17 @@ fn nested(
     word::expand_parts(&word.parts, ctx, vars, out)
 }
 
+/// Where the word of `${x?word}` and patterns are expanded: their own
+/// quoting decides, and `~` after `:` stays, even in an assignment (dash).
+const UNQUOTED_NESTED: Context = Context::Nested {
+    quoted: false,
+    assignment: false,
+};
+
 /// A nested word as one string (the message of `${x?word}`).
 fn single(word: &Word, vars: &Vars) -> Result<Vec<u8>, ExpandError> {
     let mut b = Builder::new(true);
-    word::expand_parts(
-        &word.parts,
-        Context::Nested {
-            quoted: false,
-            assignment: false,
-        },
-        vars,
-        &mut b,
-    )?;
+    word::expand_parts(&word.parts, UNQUOTED_NESTED, vars, &mut b)?;
     Ok(b.into_piece().into_iter().map(|(b, _)| b).collect())
 }
 
@@ -215,15 +214,7 @@ fn single(word: &Word, vars: &Vars) -> Result<Vec<u8>, ExpandError> {
 /// (dash: `"${x%.*}"` strips an extension).
 fn trim(value: Value, pat: &Word, how: Trim, vars: &Vars) -> Result<Value, ExpandError> {
     let mut b = Builder::new(true);
-    word::expand_parts(
-        &pat.parts,
-        Context::Nested {
-            quoted: false,
-            assignment: false,
-        },
-        vars,
-        &mut b,
-    )?;
+    word::expand_parts(&pat.parts, UNQUOTED_NESTED, vars, &mut b)?;
     let pairs: Vec<(u8, bool)> = b
         .into_piece()
         .iter()
