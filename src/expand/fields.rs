@@ -70,6 +70,12 @@ impl Builder {
         }
     }
 
+    /// Nothing was pushed: no byte and no quote mark (an unquoted empty
+    /// expansion), so as a command word this would make no field.
+    pub(super) fn is_empty(&self) -> bool {
+        self.done.iter().all(Vec::is_empty) && self.current.is_empty()
+    }
+
     /// The fields in progress, each still to be split.
     pub(super) fn into_fields(mut self) -> Vec<Vec<Unit>> {
         self.done.push(self.current);

@@ -1,9 +1,11 @@
 //! Word expansion, as POSIX `sh` (dash) does it: tilde, parameters, field
-//! splitting on IFS, pathname expansion (globs), quote removal.
+//! splitting on IFS, pathname expansion (globs), quote removal. Command
+//! words and redirection targets are brace-expanded first, as bash does.
 //!
 //! Input is the syntax tree's [`Word`]s; output is bytes, because arguments,
 //! file names and environment values on Unix are bytes, not UTF-8.
 
+mod braces;
 mod fields;
 mod glob;
 mod params;
@@ -57,26 +59,30 @@ impl Vars {
 pub struct ExpandError {
     pub span: Span,
     pub message: String,
+    /// How to get what the user meant, if there is a known way.
+    pub help: Option<String>,
 }
 
-/// Expand command words: every expansion, then field splitting and globbing
-/// of unquoted results, then quote removal. One word may give zero or more
-/// fields.
+/// Expand command words: brace expansion, then every other expansion, then
+/// field splitting and globbing of unquoted results, then quote removal.
+/// One word may give zero or more fields.
 pub fn expand_words(words: &[Word], vars: &Vars) -> Result<Vec<Vec<u8>>, ExpandError> {
     let mut out = Vec::new();
     for word in words {
-        let mut b = Builder::new(false);
-        word::expand_parts(
-            &word.parts,
-            Context::Top { assignment: false },
-            vars,
-            &mut b,
-        )?;
-        for field in b.into_fields() {
-            for piece in fields::split(&field) {
-                match glob::expand(&piece) {
-                    Some(paths) => out.extend(paths),
-                    None => out.push(piece.into_iter().map(|(b, _)| b).collect()),
+        for word in braces::expand(word)?.iter() {
+            let mut b = Builder::new(false);
+            word::expand_parts(
+                &word.parts,
+                Context::Top { assignment: false },
+                vars,
+                &mut b,
+            )?;
+            for field in b.into_fields() {
+                for piece in fields::split(&field) {
+                    match glob::expand(&piece) {
+                        Some(paths) => out.extend(paths),
+                        None => out.push(piece.into_iter().map(|(b, _)| b).collect()),
+                    }
                 }
             }
         }
@@ -85,9 +91,33 @@ pub fn expand_words(words: &[Word], vars: &Vars) -> Result<Vec<Vec<u8>>, ExpandE
 }
 
 /// Expand a word that must stay one field: a redirection target (no field
-/// splitting, no globbing, as dash does).
+/// splitting, no globbing, as dash does). Braces are expanded, as in bash,
+/// and must leave one word: results that expand to nothing at all (the
+/// empty alternative of `>{a,}`) drop out, and more than one is refused
+/// (bash's "ambiguous redirect").
 pub fn expand_single(word: &Word, vars: &Vars) -> Result<Vec<u8>, ExpandError> {
-    one_field(word, false, vars)
+    let words = braces::expand(word)?;
+    if let [one] = &*words {
+        return one_field(one, false, vars);
+    }
+    let mut kept = Vec::new();
+    for w in words.iter() {
+        let mut b = Builder::new(true);
+        word::expand_parts(&w.parts, Context::Top { assignment: false }, vars, &mut b)?;
+        if !b.is_empty() {
+            kept.push(b.into_piece().into_iter().map(|(b, _)| b).collect());
+        }
+    }
+    match kept.len() {
+        1 => Ok(kept.remove(0)),
+        n => Err(ExpandError {
+            span: word.span,
+            message: format!(
+                "ambiguous redirect: the braces make {n} words, a redirection takes one file"
+            ),
+            help: Some("to use the braces literally, quote them: '{a,b}'".into()),
+        }),
+    }
 }
 
 /// Expand the value of a `NAME=value` assignment: like [`expand_single`],

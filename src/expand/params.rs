@@ -65,10 +65,12 @@ fn lookup(name: &ParamName, quoted: bool, vars: &Vars) -> Option<Value> {
 }
 
 /// Expand `pe` into `out`. `outer_quoted`: it sits in the word of a quoted
-/// `${x-word}`, which quotes it too.
+/// `${x-word}`, which quotes it too. `assignment`: it sits in an assignment
+/// value, so the words of `-` and `+` expand `~` after `:`.
 pub(super) fn expand(
     pe: &ParamExpansion,
     outer_quoted: bool,
+    assignment: bool,
     vars: &Vars,
     out: &mut Builder,
 ) -> Result<(), ExpandError> {
@@ -77,6 +79,7 @@ pub(super) fn expand(
     let unset_error = || ExpandError {
         span: pe.span,
         message: format!("{}: parameter not set", display_name(&pe.name)),
+        help: None,
     };
     // -u applies only where no operator says what an unset parameter means.
     let require = |value: Option<Value>| match value {
@@ -102,12 +105,12 @@ pub(super) fn expand(
             if usable(&value, *colon) {
                 emit(require(value)?, quoted, false, out);
             } else {
-                nested(word, quoted, vars, out)?;
+                nested(word, quoted, assignment, vars, out)?;
             }
         }
         ParamOp::Alternative { colon, word } => {
             if usable(&value, *colon) {
-                nested(word, quoted, vars, out)?;
+                nested(word, quoted, assignment, vars, out)?;
             } else if quoted {
                 out.mark();
             }
@@ -128,6 +131,7 @@ pub(super) fn expand(
                 return Err(ExpandError {
                     span: pe.span,
                     message,
+                    help: None,
                 });
             }
         }
@@ -177,17 +181,31 @@ fn emit(value: Value, quoted: bool, plain_at: bool, out: &mut Builder) {
 
 /// Expand the word of `${x-word}` / `${x+word}` in place: its result obeys
 /// the outer quoting, so unquoted `${x-a b}` gives two fields.
-fn nested(word: &Word, quoted: bool, vars: &Vars, out: &mut Builder) -> Result<(), ExpandError> {
+fn nested(
+    word: &Word,
+    quoted: bool,
+    assignment: bool,
+    vars: &Vars,
+    out: &mut Builder,
+) -> Result<(), ExpandError> {
     if quoted {
         out.mark();
     }
-    word::expand_parts(&word.parts, Context::Nested { quoted }, vars, out)
+    let ctx = Context::Nested { quoted, assignment };
+    word::expand_parts(&word.parts, ctx, vars, out)
 }
+
+/// Where the word of `${x?word}` and patterns are expanded: their own
+/// quoting decides, and `~` after `:` stays, even in an assignment (dash).
+const UNQUOTED_NESTED: Context = Context::Nested {
+    quoted: false,
+    assignment: false,
+};
 
 /// A nested word as one string (the message of `${x?word}`).
 fn single(word: &Word, vars: &Vars) -> Result<Vec<u8>, ExpandError> {
     let mut b = Builder::new(true);
-    word::expand_parts(&word.parts, Context::Nested { quoted: false }, vars, &mut b)?;
+    word::expand_parts(&word.parts, UNQUOTED_NESTED, vars, &mut b)?;
     Ok(b.into_piece().into_iter().map(|(b, _)| b).collect())
 }
 
@@ -196,7 +214,7 @@ fn single(word: &Word, vars: &Vars) -> Result<Vec<u8>, ExpandError> {
 /// (dash: `"${x%.*}"` strips an extension).
 fn trim(value: Value, pat: &Word, how: Trim, vars: &Vars) -> Result<Value, ExpandError> {
     let mut b = Builder::new(true);
-    word::expand_parts(&pat.parts, Context::Nested { quoted: false }, vars, &mut b)?;
+    word::expand_parts(&pat.parts, UNQUOTED_NESTED, vars, &mut b)?;
     let pairs: Vec<(u8, bool)> = b
         .into_piece()
         .iter()

@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use super::testutil::{dash_assignment, dash_fields, show, vars, word, words};
+use super::testutil::{bash_fields, dash_assignment, dash_fields, show, vars, word, words};
 use super::*;
 
 /// One `show WORDS` case: variables, positional parameters, source text and
@@ -265,6 +265,7 @@ const CASES: &[Case] = &[
         "${x-~} ${x-~/a} \"${x-~}\" ${x-a:~} ${HOME#~}",
         &["/h", "/h/a", "~", "a:~"],
     ),
+    c(&[H], &[], "a${x-~} ${x-b:~}", &["a/h", "b:~"]),
     c(
         &[H],
         &[],
@@ -477,6 +478,21 @@ const ASSIGNMENTS: &[(&str, &str)] = &[
     ("\"$@\"", "p1 p2"),
     ("$@", "p1 p2"),
     ("${y-~}", "/h"),
+    // The words of `-` and `+` in an assignment expand `~` after `:` too
+    // (patterns do not); a nested word always starts a tilde prefix.
+    ("a:${u-b:~}", "a:b:/h"),
+    ("${u:-~/d}", "/h/d"),
+    ("a:${u-~}", "a:/h"),
+    ("a${u-~}", "a/h"),
+    ("a:${u-b~}", "a:b~"),
+    ("a:${u-b:~/c:~}", "a:b:/h/c:/h"),
+    ("a:${u-\"b\":~}", "a:b:/h"),
+    ("a:${u-b\":\"~}", "a:b:~"),
+    ("a:${u-${v-b:~}}", "a:b:/h"),
+    ("a:${u-~}:~", "a:/h:/h"),
+    ("${s+a:~}", "a:/h"),
+    ("\"${u-b:~}\"", "b:~"),
+    ("${x#a:~}", "/b"),
 ];
 
 #[test]
@@ -632,4 +648,88 @@ fn split_then_glob() {
             format!("{prefix}/abc")
         ]
     );
+}
+
+/// Brace expansion, checked against bash (dash has none): the results go
+/// on through parameter expansion, splitting, tilde and globbing each.
+const BRACES: &[(&str, &[&str])] = &[
+    ("out/{a,b}", &["out/a", "out/b"]),
+    ("a{b,c}d{e,f}", &["abde", "abdf", "acde", "acdf"]),
+    ("{a,b{c,d}}e", &["ae", "bce", "bde"]),
+    ("a{,b} {,} x{a,b,}y", &["a", "ab", "xay", "xby", "xy"]),
+    ("{\"\",} \"\"{,}", &["", "", ""]),
+    (
+        "{1..3} {3..1} {-1..1} {1..7..3} {7..1..-3}",
+        &[
+            "1", "2", "3", "3", "2", "1", "-1", "0", "1", "1", "4", "7", "7", "4", "1",
+        ],
+    ),
+    (
+        "{01..3} {-1..01} {1..010..9}",
+        &["01", "02", "03", "-1", "00", "01", "001", "010"],
+    ),
+    ("{a..c} {e..a..2}", &["a", "b", "c", "e", "c", "a"]),
+    (
+        "{} {a} @{u} {a,b {a..5} {1..2..}",
+        &["{}", "{a}", "@{u}", "{a,b", "{a..5}", "{1..2..}"],
+    ),
+    (
+        "{a,'b,c'} \\{a,b} {a\\,b,c} \"{a,b}\"",
+        &["a", "b,c", "{a,b}", "a,b", "c", "{a,b}"],
+    ),
+    ("{$x,\"$x\"}", &["1", "2", "1 2"]),
+    ("{$e,x} {$e,}", &["x"]),
+    ("${u-{a,b}} ${x}{a,b}", &["{a,b}", "1", "2a", "1", "2b"]),
+    // bash expands braces in the text, so a bare name runs on into them.
+    ("$x{a,b} $x{,} $x{_,-}", &["1", "2", "1", "2", "1", "2-"]),
+    ("{~,~/a}", &["/h", "/h/a"]),
+    ("a{~,b}", &["a~", "ab"]),
+];
+
+#[test]
+fn braces() {
+    let v = vars(&[("x", b"1 2"), ("e", b""), ("HOME", b"/h")], &[]);
+    for &(src, want) in BRACES {
+        let got = expand_words(&words(src), &v).map(|f| show(&f));
+        let want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        assert_eq!(got, Ok(want.clone()), "{src}");
+        if let Some(bash) = bash_fields(&v, src) {
+            assert_eq!(bash.map(|f| show(&f)), Ok(want), "bash: {src}");
+        }
+    }
+}
+
+#[test]
+fn braces_then_globs() {
+    let (dir, v) = glob_tree();
+    let prefix = dir.path().to_str().unwrap();
+    let got = expand_words(&words("\"$T\"/{a*,d1/*.txt,nope*}"), &v).unwrap();
+    let want: Vec<String> = [
+        "a", "a b", "a*", "a\\b", "ab", "abc", "d1/f.txt", "d1/g.txt", "nope*",
+    ]
+    .iter()
+    .map(|w| format!("{prefix}/{w}"))
+    .collect();
+    assert_eq!(show(&got), want);
+}
+
+#[test]
+fn braces_are_not_expanded_in_assignments() {
+    let v = vars(&[], &[]);
+    let got = expand_assignment(&word("a{1,2}b"), &v).unwrap();
+    assert_eq!(got, b"a{1,2}b");
+}
+
+#[test]
+fn a_redirection_target_must_brace_expand_to_one_word() {
+    let v = vars(&[("e", b"")], &[]);
+    let one = |src: &str| expand_single(&word(src), &v).map(|b| String::from_utf8(b).unwrap());
+    assert_eq!(one("{a..a}"), Ok("a".to_string()));
+    assert_eq!(one("{a,}"), Ok("a".to_string()));
+    assert!(one("x{a,$e}").is_err());
+    assert_eq!(one("{a,$e}"), Ok("a".to_string()));
+    let err = one("o{a,b}").unwrap_err();
+    assert_eq!(err.span, Span::new(0, 6));
+    assert!(err.message.contains("ambiguous redirect"), "{err:?}");
+    assert!(one("{a,\"\"}").is_err());
 }

@@ -1,7 +1,7 @@
 //! Test-only helpers: shell text to [`Word`]s through the real lexer (so
-//! tests read like the shell they mimic), and a runner asking dash for the
-//! fields the same text gives, to check the expected values against the
-//! reference.
+//! tests read like the shell they mimic), and a runner asking dash (or bash,
+//! for what dash lacks) for the fields the same text gives, to check the
+//! expected values against the reference.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
@@ -56,11 +56,21 @@ pub(super) fn word(src: &str) -> Word {
 /// is not installed. Variables reach dash as its environment, positional
 /// parameters as its arguments, just as pipe-run gets them.
 pub(super) fn dash_fields(vars: &Vars, src: &str) -> Option<Result<Vec<Vec<u8>>, String>> {
+    shell_fields(&["/usr/bin/dash", "/bin/dash"], vars, src)
+}
+
+/// The same, asked of bash: the reference for what dash lacks (brace
+/// expansion, `$'...'`).
+pub(super) fn bash_fields(vars: &Vars, src: &str) -> Option<Result<Vec<Vec<u8>>, String>> {
+    shell_fields(&["/usr/bin/bash", "/bin/bash"], vars, src)
+}
+
+fn shell_fields(shells: &[&str], vars: &Vars, src: &str) -> Option<Result<Vec<Vec<u8>>, String>> {
     let script = format!(
         "show() {{ for __f; do printf '%s\\0' \"$__f\"; done; }}; {}show {src}",
         if vars.nounset { "set -u; " } else { "" }
     );
-    let out = run_dash(vars, &script)?;
+    let out = run_shell(shells, vars, &script)?;
     Some(out.map(|stdout| {
         let mut fields: Vec<Vec<u8>> = stdout.split(|&b| b == 0).map(<[u8]>::to_vec).collect();
         fields.pop();
@@ -71,14 +81,12 @@ pub(super) fn dash_fields(vars: &Vars, src: &str) -> Option<Result<Vec<Vec<u8>>,
 /// What dash assigns for `name=src`.
 pub(super) fn dash_assignment(vars: &Vars, src: &str) -> Option<Result<Vec<u8>, String>> {
     let script = format!("__v={src}; printf '%s' \"$__v\"");
-    run_dash(vars, &script)
+    run_shell(&["/usr/bin/dash", "/bin/dash"], vars, &script)
 }
 
-fn run_dash(vars: &Vars, script: &str) -> Option<Result<Vec<u8>, String>> {
-    let dash = ["/usr/bin/dash", "/bin/dash"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())?;
-    let out = Command::new(dash)
+fn run_shell(shells: &[&str], vars: &Vars, script: &str) -> Option<Result<Vec<u8>, String>> {
+    let shell = shells.iter().find(|p| Path::new(p).exists())?;
+    let out = Command::new(shell)
         .env_clear()
         .envs(vars.env.iter().map(|(k, v)| (k, v)))
         .arg("-c")
@@ -94,6 +102,7 @@ fn run_dash(vars: &Vars, script: &str) -> Option<Result<Vec<u8>, String>> {
         let err = err.strip_suffix('\n').unwrap_or(&err);
         Some(Err(err
             .strip_prefix("dashname: 1: ")
+            .or_else(|| err.strip_prefix("dashname: line 1: "))
             .unwrap_or(err)
             .to_string()))
     }

@@ -41,8 +41,13 @@ pub(super) struct Tilde {
 /// Push the literal `text`, replacing tilde prefixes by home directories.
 /// The directories are pushed as quoted text, never split nor globbed, but
 /// without a quote mark: an empty `$HOME` leaves no field, as in dash.
-pub(super) fn push_literal(text: &str, origin: Origin, how: Tilde, vars: &Vars, out: &mut Builder) {
-    let bytes = text.as_bytes();
+pub(super) fn push_literal(
+    bytes: &[u8],
+    origin: Origin,
+    how: Tilde,
+    vars: &Vars,
+    out: &mut Builder,
+) {
     let mut flushed = 0;
     let mut at_pos = how.at_start;
     let mut i = 0;
@@ -54,9 +59,9 @@ pub(super) fn push_literal(text: &str, origin: Origin, how: Tilde, vars: &Vars, 
                 .position(|&b| b == b'/' || (how.after_colon && b == b':'))
                 .map(|n| name_start + n)
                 .or(how.last_part.then_some(bytes.len()));
-            // `/`, `:` and `~` are ASCII, so these are char boundaries.
+            // A user name that is not UTF-8 names no user.
             if let Some(end) = end
-                && let Some(name) = text.get(name_start..end)
+                && let Ok(name) = std::str::from_utf8(&bytes[name_start..end])
                 && let Some(dir) = home_dir(name, vars)
             {
                 out.push(&bytes[flushed..i], origin);
@@ -90,7 +95,7 @@ mod tests {
 
     fn run(text: &str, how: Tilde, v: &Vars) -> (String, Vec<Origin>) {
         let mut b = Builder::new(true);
-        push_literal(text, Origin::Literal, how, v, &mut b);
+        push_literal(text.as_bytes(), Origin::Literal, how, v, &mut b);
         let piece = b.into_piece();
         (
             String::from_utf8(piece.iter().map(|&(c, _)| c).collect()).unwrap(),

@@ -14,8 +14,10 @@ pub(super) enum Context {
     /// A whole word; `assignment` enables tilde expansion after `:`.
     Top { assignment: bool },
     /// The word (or pattern) inside `${x-word}`; `quoted` if the expansion
-    /// itself is inside double quotes.
-    Nested { quoted: bool },
+    /// itself is inside double quotes. `assignment`: the word of a `-` or
+    /// `+` in an assignment value, where a `~` after `:` expands too, as in
+    /// dash (`x=a:${u-b:~}` is `a:b:$HOME`).
+    Nested { quoted: bool, assignment: bool },
 }
 
 pub(super) fn expand_parts(
@@ -28,16 +30,19 @@ pub(super) fn expand_parts(
         Context::Top { .. } => (Origin::Literal, false),
         // Text inside an unquoted `${x-a b}` is part of an expansion result:
         // it splits and globs like one.
-        Context::Nested { quoted: false } => (Origin::Expanded, false),
-        Context::Nested { quoted: true } => (Origin::Quoted, true),
+        Context::Nested { quoted: false, .. } => (Origin::Expanded, false),
+        Context::Nested { quoted: true, .. } => (Origin::Quoted, true),
     };
-    let after_colon = ctx == Context::Top { assignment: true };
+    let after_colon = match ctx {
+        Context::Top { assignment } => assignment,
+        Context::Nested { quoted, assignment } => assignment && !quoted,
+    };
     let mut at_tilde = !outer_quoted;
     for (i, part) in parts.iter().enumerate() {
         match part {
             WordPart::Literal { text, quoted: true } => {
                 out.mark();
-                out.push(text.as_bytes(), Origin::Quoted);
+                out.push(text, Origin::Quoted);
                 at_tilde = false;
             }
             WordPart::Literal {
@@ -50,12 +55,12 @@ pub(super) fn expand_parts(
                     last_part: i + 1 == parts.len(),
                 };
                 tilde::push_literal(text, unquoted_origin, how, vars, out);
-                if !text.is_empty() {
-                    at_tilde = after_colon && text.ends_with(':');
+                if let Some(&last) = text.last() {
+                    at_tilde = after_colon && last == b':';
                 }
             }
             WordPart::Param(pe) => {
-                params::expand(pe, outer_quoted, vars, out)?;
+                params::expand(pe, outer_quoted, after_colon, vars, out)?;
                 at_tilde = false;
             }
         }

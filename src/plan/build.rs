@@ -101,7 +101,11 @@ impl Programs {
 }
 
 fn expand_error(e: ExpandError) -> PlanError {
-    PlanError::new(PlanErrorKind::Usage, e.span, e.message)
+    let err = PlanError::new(PlanErrorKind::Usage, e.span, e.message);
+    match e.help {
+        Some(help) => err.help(help),
+        None => err,
+    }
 }
 
 fn stage(

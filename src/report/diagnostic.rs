@@ -54,11 +54,28 @@ fn render_as(
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
     let width = text[start..end.min(line_end)].chars().count().max(1);
-    out.push_str(&format!("  {line}\n  {pad}{}\n", "^".repeat(width)));
+    let shown: String = line.chars().map(visible).collect();
+    out.push_str(&format!("  {shown}\n  {pad}{}\n", "^".repeat(width)));
     if let Some(help) = help {
         out.push_str(&format!("  help: {help}\n"));
     }
     out
+}
+
+/// A control character as one visible character, so that echoing the line
+/// cannot move the cursor or change the terminal (a `\r` from CRLF line
+/// endings would send the caret line's reader back to column 0). A tab stays
+/// a tab: the caret line repeats it to stay aligned.
+fn visible(c: char) -> char {
+    match c {
+        '\t' => '\t',
+        // U+2400..U+241F: the Control Pictures block, ␀ to ␟; ␡ for DEL.
+        '\0'..='\x1f' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+        '\x7f' => '\u{2421}',
+        // C1 controls have no pictures; some terminals act on them.
+        '\u{80}'..='\u{9f}' => '\u{fffd}',
+        _ => c,
+    }
 }
 
 fn floor_char(text: &str, mut i: usize) -> usize {
@@ -109,6 +126,20 @@ mod tests {
             out,
             "pipe-run: warning: careful\n  cat f | sort > f\n               ^^^\n"
         );
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        let source = Source {
+            text: "a\x1b[2J\tb\r\nc",
+            origin: None,
+        };
+        let out = render(&source, Span::new(7, 8), "m", None);
+        assert_eq!(
+            out,
+            "pipe-run: m\n  --> expression:1:8\n  a\u{241b}[2J\tb\u{240d}\n       \t ^\n"
+        );
+        assert!(!out.contains('\r') && !out.contains('\x1b'));
     }
 
     #[test]

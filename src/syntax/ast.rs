@@ -61,7 +61,9 @@ pub struct Word {
 pub enum WordPart {
     /// Literal text. `quoted` is true for text inside single or double quotes
     /// or escaped with a backslash: it is never split nor glob-expanded.
-    Literal { text: String, quoted: bool },
+    /// Bytes, not a `String`: `$'\xff'` writes a byte that is not UTF-8, and
+    /// arguments are bytes anyway.
+    Literal { text: Vec<u8>, quoted: bool },
     /// A parameter expansion: `$NAME`, `${NAME...}`, `$1`, `"$@"`, ...
     Param(Box<ParamExpansion>),
 }
@@ -72,6 +74,9 @@ pub struct ParamExpansion {
     pub op: ParamOp,
     /// Inside double quotes: the result is neither split nor globbed.
     pub quoted: bool,
+    /// Written `${...}`, not `$NAME`. Brace expansion comes first in bash,
+    /// so it can lengthen a bare name: `$x{a,b}` is `$xa $xb`.
+    pub braced: bool,
     pub span: Span,
 }
 

@@ -17,6 +17,9 @@ pub struct Joined {
 enum State {
     Plain,
     Single,
+    /// Inside `$'...'`, where `\'` does not end the string and a
+    /// `\`-newline is kept (bash keeps it as an unknown escape).
+    DollarSingle,
     Double,
     Comment,
 }
@@ -42,8 +45,14 @@ pub fn join(text: &str) -> Joined {
     while i < bytes.len() {
         let b = bytes[i];
         match (state, b) {
-            (State::Single, b'\'') => state = State::Plain,
+            (State::Single | State::DollarSingle, b'\'') => state = State::Plain,
             (State::Single, _) => {}
+            (State::DollarSingle, b'\\') => {
+                out.extend_from_slice(&bytes[i..(i + 2).min(bytes.len())]);
+                i += 2;
+                continue;
+            }
+            (State::DollarSingle, _) => {}
             (State::Comment, b'\n') => state = State::Plain,
             (State::Comment, _) => {}
             (_, b'\\') if bytes.get(i + 1) == Some(&b'\n') => {
@@ -64,6 +73,21 @@ pub fn join(text: &str) -> Joined {
             }
             (State::Plain | State::Double, b'$') if bytes.get(i + 1) == Some(&b'{') => {
                 braces += 1;
+            }
+            // `$$` is one parameter: a `'` or `{` after it is not part of
+            // a `$'` or `${`.
+            (State::Plain | State::Double, b'$') if bytes.get(i + 1) == Some(&b'$') => {
+                out.extend_from_slice(b"$$");
+                i += 2;
+                continue;
+            }
+            // Inside double quotes `$'` is not special (inside a `${` in
+            // double quotes it is, but there bash removes `\`-newline).
+            (State::Plain, b'$') if bytes.get(i + 1) == Some(&b'\'') => {
+                out.extend_from_slice(b"$'");
+                state = State::DollarSingle;
+                i += 2;
+                continue;
             }
             (State::Plain | State::Double, b'}') if braces > 0 => braces -= 1,
             (State::Plain, b'\'') => state = State::Single,
@@ -156,6 +180,14 @@ mod tests {
         // Neither an escaped blank nor `${` makes `#` start a comment.
         assert_eq!(join("a\\ #$HO\\\nME").text, "a\\ #$HOME");
         assert_eq!(join("${x-a #$HO\\\nME}").text, "${x-a #$HOME}");
+    }
+
+    #[test]
+    fn dollar_single_quotes_keep_backslash_newline() {
+        // `\'` does not end `$'...'`, so the `\`-newline after it is outside.
+        assert_eq!(join("$'a\\\nb' $'\\'' c\\\nd").text, "$'a\\\nb' $'\\'' cd");
+        assert_eq!(join("\"$'\\\n'\"").text, "\"$''\"");
+        assert_eq!(join("$$'\\\n'").text, "$$'\\\n'");
     }
 
     #[test]

@@ -219,27 +219,27 @@ fn as_assignment(word: &Word) -> Option<Assignment> {
     else {
         return None;
     };
-    let eq = text.find('=')?;
+    let eq = text.iter().position(|&b| b == b'=')?;
     let name = &text[..eq];
-    let mut chars = name.chars();
-    let first = chars.next()?;
-    if !(first.is_ascii_alphabetic() || first == '_')
-        || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    let (&first, rest) = name.split_first()?;
+    if !(first.is_ascii_alphabetic() || first == b'_')
+        || !rest.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
     {
         return None;
     }
     let mut parts = word.parts.clone();
-    let rest = text[eq + 1..].to_string();
-    if rest.is_empty() {
+    let value = text[eq + 1..].to_vec();
+    if value.is_empty() {
         parts.remove(0);
     } else {
         parts[0] = WordPart::Literal {
-            text: rest,
+            text: value,
             quoted: false,
         };
     }
     Some(Assignment {
-        name: name.to_string(),
+        // Checked above: ASCII letters, digits and `_`.
+        name: String::from_utf8_lossy(name).into_owned(),
         value: Word {
             parts,
             span: Span::new(word.span.start + eq + 1, word.span.end),
@@ -255,12 +255,12 @@ fn check_reserved(word: &Word) -> Result<(), SyntaxError> {
             quoted: false,
         },
     ] = word.parts.as_slice()
-        && RESERVED.contains(&text.as_str())
+        && let Some(&keyword) = RESERVED.iter().find(|r| r.as_bytes() == text.as_slice())
     {
-        let what = match text.as_str() {
+        let what = match keyword {
             "{" | "}" => "command groups `{ ... }` are not supported".to_string(),
             "!" => "negating a pipeline with `!` is not supported".to_string(),
-            _ => format!("the shell keyword `{text}` is not supported"),
+            _ => format!("the shell keyword `{keyword}` is not supported"),
         };
         return Err(SyntaxError::new(word.span, what).help(SHELL_HINT));
     }

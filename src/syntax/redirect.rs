@@ -31,16 +31,18 @@ pub fn check_dup_target(redirect: &Redirect) -> Result<(), SyntaxError> {
     if parts.iter().any(|p| matches!(p, WordPart::Param(_))) {
         return Ok(());
     }
-    let literal: String = parts
+    let bytes: Vec<u8> = parts
         .iter()
-        .map(|p| match p {
-            WordPart::Literal { text, .. } => text.as_str(),
-            WordPart::Param(_) => "",
+        .flat_map(|p| match p {
+            WordPart::Literal { text, .. } => text.as_slice(),
+            WordPart::Param(_) => &[],
         })
+        .copied()
         .collect();
-    if parse_dup_target(literal.as_bytes()).is_some() {
+    if parse_dup_target(&bytes).is_some() {
         return Ok(());
     }
+    let literal = String::from_utf8_lossy(&bytes);
     let err = SyntaxError::new(
         redirect.target.span,
         format!("bad fd number `{literal}`: `<&` and `>&` take one digit 0-9 or `-`"),

@@ -17,14 +17,12 @@
 //! Each group is one `#[test]` that runs all its cases and then fails with
 //! the list of every mismatch, so one run shows everything that differs.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use super::support::{bin, shell_status};
+use super::support::{Entry, Snapshot, bin, normalize, shell_status, snapshot};
 
 // ---------------------------------------------------------------------------
 // Cases
@@ -200,61 +198,6 @@ fn run_pipe_run(case: &Case, root: &Path) -> Output {
     cmd.output().expect("pipe-run runs")
 }
 
-/// What a fixture entry is, for comparing the directories left behind.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Entry {
-    Dir,
-    File(Vec<u8>),
-    Link(PathBuf),
-}
-
-type Snapshot = BTreeMap<Vec<u8>, Entry>;
-
-/// Every entry under `root`, by path relative to it.
-fn snapshot(root: &Path) -> Snapshot {
-    fn walk(root: &Path, dir: &Path, out: &mut Snapshot) {
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .as_os_str()
-                .as_bytes()
-                .to_vec();
-            let kind = entry.file_type().unwrap();
-            if kind.is_symlink() {
-                out.insert(rel, Entry::Link(std::fs::read_link(&path).unwrap()));
-            } else if kind.is_dir() {
-                out.insert(rel, Entry::Dir);
-                walk(root, &path, out);
-            } else {
-                out.insert(rel, Entry::File(std::fs::read(&path).unwrap_or_default()));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(root, root, &mut out);
-    out
-}
-
-/// `bytes` with the fixture path replaced by `@FIX@`, so output naming the
-/// fixture (`~`, `pwd`) compares across the two directories.
-fn normalize(bytes: &[u8], root: &Path) -> Vec<u8> {
-    let needle = root.as_os_str().as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i..].starts_with(needle) {
-            out.extend_from_slice(b"@FIX@");
-            i += needle.len();
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
 /// What one side did.
 struct Side {
     stdout: Vec<u8>,
@@ -423,7 +366,9 @@ fn quoting_cases() -> Vec<Case> {
         case(r#"printf '[%s]\n' "~" '~' \~ a~b"#),
         case(r#""printf" '[%s]\n' quoted-program"#),
         case(r#"pr'in'tf '[%s]\n' split-quoted-program"#),
-        case(r#"printf '[%s]\n' {a,b} {} a{b}c"#),
+        // Braces that form no brace expression mean the same to dash and
+        // bash; `{a,b}` is a known divergence (brace expansion).
+        case(r#"printf '[%s]\n' {} a{b}c @{u} {a,b \{a,b} '{a,b}'"#),
         case(r#"printf '[%s]\n' \| '|' "|" \> '<' \; ';' \& '&'"#),
         case(r#"printf '[%s]\n' "(" ')' \( \)"#),
         case(r#"printf '%s|' "$SPACE" $SPACE x"$SPACE"x"#),
@@ -609,7 +554,7 @@ fn glob_cases() -> Vec<Case> {
         case(r#"printf '[%s]\n' with* with\ * "with "*"#),
         case(r#"printf '[%s]\n' [ab [] []] [a-]* *[ "#),
         case(r#"printf '[%s]\n' [] [!] [\]] [\!a]*"#),
-        case(r#"printf '[%s]\n' *.{txt,log} ~/*"#),
+        case(r#"printf '[%s]\n' *.\{txt,log} ~/*"#),
         case(r#"printf '[%s]\n' **.log *a* *.*.*"#),
         case(r#"printf '[%s]\n' /usr/bin/tru? /dev/nul[l]"#),
         case(r#"printf '[%s]\n' [0-9]* [0-9][0-9]*"#),
@@ -645,6 +590,19 @@ fn tilde_cases() -> Vec<Case> {
         case(r#"printf '[%s]\n' ~/* x"#).env(&[("HOME", "")]),
         case(r#"printf '[%s]\n' ~ ~/x ~/"#).env(&[("HOME", "/h/")]),
         case(r#"A=~:~/ env | grep ^A="#).env(&[("HOME", "/h/")]),
+        // In an assignment, the word of `${name-word}` (and `+`) expands `~`
+        // after `:` too; a pattern does not.
+        case(
+            r#"A=a:${UNSET-b:~} B=${UNSET-~} C=${UNSET:-~/d} D=a:${UNSET-~} env | grep -E '^[A-D]=' | sort"#,
+        ),
+        case(
+            r#"A=a${UNSET-~} B=a:${UNSET-b~} C=a:${UNSET-b:~/c:~} D=a:${ONE+x:~} env | grep -E '^[A-D]=' | sort"#,
+        ),
+        case(
+            r#"A=a:${UNSET-"b":~} B=a:${UNSET-b":"~} C=a:${UNSET-${U2-b:~}} D="${UNSET-b:~}" env | grep -E '^[A-D]=' | sort"#,
+        ),
+        case(r#"A=${P#/usr:~} B=a:${UNSET-~}:~ env | grep -E '^[AB]=' | sort"#),
+        case(r#"printf '[%s]\n' ${UNSET-b:~} a${UNSET-~} a:${UNSET-~}"#),
     ]
 }
 
@@ -1029,6 +987,27 @@ const DIVERGENCES: &[Divergence] = &[
               takes `^` as an ordinary member",
         dash_stdout: "[a.txt]\n",
         pipe_run_stdout: "[1.txt]\n[10.txt]\n[2.txt]\n[B.txt]\n[b.txt]\n[with space.txt]\n",
+    },
+    Divergence {
+        expr: r"printf '[%s]\n' $'a\tb' $'\x41'",
+        why: "dollar-single-quotes `$'...'` (POSIX.1-2024, bash); dash 0.5.12 \
+              reads a `$` and then a single-quoted string",
+        dash_stdout: "[$a\\tb]\n[$\\x41]\n",
+        pipe_run_stdout: "[a\tb]\n[A]\n",
+    },
+    Divergence {
+        expr: r#"printf '[%s]\n' {a,b} x{1..3}"#,
+        why: "brace expansion, as bash does it (POSIX leaves it unspecified; \
+              dash 0.5.12 takes braces literally)",
+        dash_stdout: "[{a,b}]\n[x{1..3}]\n",
+        pipe_run_stdout: "[a]\n[b]\n[x1]\n[x2]\n[x3]\n",
+    },
+    Divergence {
+        expr: r#"printf '[%s]\n' *.{txt,log}"#,
+        why: "brace expansion comes before globbing, so each result globs",
+        dash_stdout: "[*.{txt,log}]\n",
+        pipe_run_stdout: "[1.txt]\n[10.txt]\n[2.txt]\n[B.txt]\n[a.txt]\n[b.txt]\n\
+                          [with space.txt]\n[c.log]\n",
     },
 ];
 

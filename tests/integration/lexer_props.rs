@@ -54,10 +54,10 @@ fn lex_one_literal_word(quoted: &str) -> Result<String, TestCaseError> {
             tokens[0]
         )));
     };
-    let mut text = String::new();
+    let mut text = Vec::new();
     for part in &word.parts {
         match part {
-            WordPart::Literal { text: t, .. } => text.push_str(t),
+            WordPart::Literal { text: t, .. } => text.extend_from_slice(t),
             WordPart::Param(p) => {
                 return Err(TestCaseError::fail(format!(
                     "{quoted:?} has a parameter expansion: {p:?}"
@@ -65,7 +65,9 @@ fn lex_one_literal_word(quoted: &str) -> Result<String, TestCaseError> {
             }
         }
     }
-    Ok(text)
+    String::from_utf8(text).map_err(|e| {
+        TestCaseError::fail(format!("{quoted:?} lexed to bytes that are not UTF-8: {e}"))
+    })
 }
 
 fn check_span(text: &str, span: Span, what: &str) -> Result<(), TestCaseError> {
@@ -226,15 +228,16 @@ proptest! {
         prop_assert_eq!(pipeline.stages.len(), 2);
         let words = &pipeline.stages[0].words;
         prop_assert_eq!(words.len(), 3, "words of {:?}", text);
-        let literal: String = words[2]
+        let literal: Vec<u8> = words[2]
             .parts
             .iter()
             .map(|p| match p {
-                WordPart::Literal { text, .. } => Ok(text.as_str()),
+                WordPart::Literal { text, .. } => Ok(text.as_slice()),
                 WordPart::Param(p) => Err(TestCaseError::fail(format!("parameter {p:?}"))),
             })
-            .collect::<Result<_, _>>()?;
-        prop_assert_eq!(&literal, &s);
+            .collect::<Result<Vec<_>, _>>()?
+            .concat();
+        prop_assert_eq!(&literal, s.as_bytes());
     }
 }
 

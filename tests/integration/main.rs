@@ -4,6 +4,7 @@
 
 mod support;
 
+mod bash_differential;
 mod cli;
 mod clobber;
 mod differential;

@@ -348,7 +348,36 @@ fn unterminated_quotes_are_refused() {
     check_all(&[
         refusal("touch MARKER | echo 'abc", "'", &["unterminated"], false),
         refusal("touch MARKER | echo \"abc", "\"", &["unterminated"], false),
+        refusal("touch MARKER | echo $'abc", "$'", &["unterminated"], false),
+        refusal(
+            "touch MARKER | echo $'ab\\'",
+            "$'",
+            &["unterminated"],
+            false,
+        ),
     ]);
+}
+
+#[test]
+fn a_redirection_whose_braces_make_two_words_is_refused() {
+    // bash's "ambiguous redirect", but refused before anything runs.
+    check_all(&[
+        refusal(
+            "touch MARKER | cat >{a,b}",
+            "{a,b}",
+            &["ambiguous redirect"],
+            false,
+        ),
+        refusal(
+            "touch MARKER | cat <x{1..2}",
+            "x{1..2}",
+            &["ambiguous redirect"],
+            false,
+        ),
+    ]);
+    let (dir, out) = run_fresh("touch MARKER | cat >{a,b}");
+    assert_eq!(shell_status(&out), 2);
+    assert!(fs::read_dir(dir.path()).unwrap().next().is_none());
 }
 
 #[test]
@@ -469,5 +498,77 @@ fn a_quoted_keyword_without_a_program_is_not_found_rather_than_refused() {
         127,
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Check the refusal of `text`, saved with Windows line endings: exit 2,
+/// nothing run, the message names CRLF, the help says how to convert, the
+/// caret is under the first `\r` (shown as `␍`, never sent raw).
+fn check_crlf(text: &str, dir: &Path, out: &Output, origin: &str, line: usize) {
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(shell_status(out), 2, "{text:?}: {err}");
+    assert!(!dir.join("MARKER").exists(), "{text:?}: a stage ran");
+    assert!(out.stdout.is_empty(), "{text:?}: stdout {:?}", out.stdout);
+    let message = err.lines().next().unwrap_or_default();
+    assert!(
+        message.contains("carriage return") && message.contains("CRLF"),
+        "{text:?}: {err}"
+    );
+    assert!(
+        err.contains("help: ") && err.contains("dos2unix") && err.contains(r"sed -i 's/\r$//'"),
+        "{text:?}: {err}"
+    );
+    assert!(!err.contains('\r'), "{text:?}: a raw CR in {err:?}");
+    let first = text.split('\n').nth(line - 1).unwrap();
+    let cr = first.find('\r').unwrap();
+    let shown = first.replace('\r', "\u{240d}");
+    assert_eq!(
+        caret_under(&err, &shown),
+        Some((first[..cr].chars().count(), 1)),
+        "{text:?}: {err}"
+    );
+    // A one-line expression is shown without a location.
+    if origin != "expression" || text.trim_end_matches('\n').contains('\n') {
+        assert!(
+            err.contains(&format!("--> {origin}:{line}:{}", cr + 1)),
+            "{text:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn windows_line_endings_are_refused_at_the_carriage_return() {
+    for text in [
+        "touch MARKER |\r\n  cat\r\n",
+        "touch MARKER \\\r\n  x | cat\r\n",
+        "touch MARKER\r\n",
+        "touch MARKER ${x-a\r\n} | cat",
+    ] {
+        let (dir, out) = run_fresh(text);
+        check_crlf(text, dir.path(), &out, "expression", 1);
+    }
+}
+
+#[test]
+fn a_script_with_windows_line_endings_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "#!/usr/bin/env -S pipe-run -f\r\n# a comment\r\ntouch MARKER |\r\n  cat\r\n";
+    fs::write(dir.path().join("script"), text).unwrap();
+    let out = assert_cmd::Command::new(bin())
+        .args(["-f", "script"])
+        .current_dir(dir.path())
+        .write_stdin("")
+        .timeout(DEADLINE)
+        .output()
+        .expect("pipe-run starts");
+    check_crlf(text, dir.path(), &out, "script", 3);
+}
+
+#[test]
+fn quoted_carriage_returns_are_text() {
+    let out = run_ok("printf '[%s]' 'a\r\nb' \"c\r\nd\" a\rb | od -An -c", None);
+    assert_eq!(
+        out.split_whitespace().collect::<Vec<_>>().join(" "),
+        r"[ a \r \n b ] [ c \r \n d ] [ a \r b ]"
     );
 }

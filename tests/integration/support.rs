@@ -2,7 +2,9 @@
 
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
@@ -32,6 +34,36 @@ pub fn dash(expr: &str, args: &[&str], dir: &Path) -> Output {
         .stdin(Stdio::null())
         .output()
         .expect("dash is installed (.ci/run installs it)")
+}
+
+/// Run `bash -c EXPR pipe-run ARGS...` in `dir`, with exactly `env` as its
+/// environment, and capture everything.
+pub fn bash(expr: &str, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
+    Command::new("bash")
+        .arg("-c")
+        .arg(expr)
+        .arg("pipe-run")
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("bash is installed")
+}
+
+/// Run `pipe-run EXPR ARGS...` in `dir`, with exactly `env` as its
+/// environment, and capture everything.
+pub fn run_with_env(expr: &str, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Output {
+    Command::new(bin())
+        .arg(expr)
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("pipe-run runs")
 }
 
 /// Run `pipe-run EXPR ARGS...` in `dir` and capture everything.
@@ -98,4 +130,59 @@ pub fn processes_running(argv: &[&str]) -> Vec<u32> {
         .into_iter()
         .filter(|pid| std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c == want))
         .collect()
+}
+
+/// What a fixture entry is, for comparing the directories left behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    Dir,
+    File(Vec<u8>),
+    Link(PathBuf),
+}
+
+pub type Snapshot = BTreeMap<Vec<u8>, Entry>;
+
+/// Every entry under `root`, by path relative to it.
+pub fn snapshot(root: &Path) -> Snapshot {
+    fn walk(root: &Path, dir: &Path, out: &mut Snapshot) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .as_os_str()
+                .as_bytes()
+                .to_vec();
+            let kind = entry.file_type().unwrap();
+            if kind.is_symlink() {
+                out.insert(rel, Entry::Link(std::fs::read_link(&path).unwrap()));
+            } else if kind.is_dir() {
+                out.insert(rel, Entry::Dir);
+                walk(root, &path, out);
+            } else {
+                out.insert(rel, Entry::File(std::fs::read(&path).unwrap_or_default()));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+/// `bytes` with the fixture path replaced by `@FIX@`, so output naming the
+/// fixture (`~`, `pwd`) compares across the two directories.
+pub fn normalize(bytes: &[u8], root: &Path) -> Vec<u8> {
+    let needle = root.as_os_str().as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(needle) {
+            out.extend_from_slice(b"@FIX@");
+            i += needle.len();
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
 }

@@ -1,5 +1,6 @@
 //! Lexing what follows a `$`: parameters (`$NAME`, `${NAME...}`, `$1`,
 //! `$@`, ...), and the refused substitutions (`$(...)`, `$((...))`, `$?`).
+//! `$'...'` is a kind of quoting, not an expansion: see `dollar_quote`.
 
 use super::{Context, Lexer, Parts, is_name_byte, is_name_start};
 use crate::syntax::ast::{ParamExpansion, ParamName, ParamOp};
@@ -71,6 +72,7 @@ impl Lexer<'_> {
             name,
             op: ParamOp::Plain,
             quoted,
+            braced: false,
             span: self.span_from(start),
         });
         Ok(())
@@ -222,6 +224,7 @@ impl Lexer<'_> {
             name,
             op,
             quoted,
+            braced: true,
             span: self.span_from(start),
         });
         Ok(())

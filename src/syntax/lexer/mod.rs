@@ -6,6 +6,7 @@
 //! mean something else under a shell.
 
 mod dollar;
+mod dollar_quote;
 #[cfg(test)]
 mod tests;
 
@@ -93,14 +94,18 @@ impl Parts {
     }
 
     fn literal(&mut self, s: &str, quoted: bool) {
+        self.bytes(s.as_bytes(), quoted);
+    }
+
+    fn bytes(&mut self, s: &[u8], quoted: bool) {
         if let Some(WordPart::Literal { text, quoted: q }) = self.parts.last_mut()
             && *q == quoted
         {
-            text.push_str(s);
+            text.extend_from_slice(s);
             return;
         }
         self.parts.push(WordPart::Literal {
-            text: s.to_string(),
+            text: s.to_vec(),
             quoted,
         });
     }
@@ -112,7 +117,7 @@ impl Parts {
             Some(WordPart::Literal { quoted: true, .. })
         ) {
             self.parts.push(WordPart::Literal {
-                text: String::new(),
+                text: Vec::new(),
                 quoted: true,
             });
         }
@@ -121,6 +126,18 @@ impl Parts {
     fn param(&mut self, p: ParamExpansion) {
         self.parts.push(WordPart::Param(Box::new(p)));
     }
+}
+
+/// An unquoted carriage return before a newline: the text was saved with
+/// Windows line endings. sh would make the `\r` part of the last word of
+/// each line (`file\r`), so it is refused where it first appears, even
+/// after a `\` (meant as a line continuation).
+fn crlf(at: usize) -> SyntaxError {
+    SyntaxError::new(
+        Span::new(at, at + 1),
+        "carriage return before a newline: this text has Windows (CRLF) line endings",
+    )
+    .help("convert it to Unix (LF) line endings, e.g. `dos2unix FILE` or `sed -i 's/\\r$//' FILE`")
 }
 
 fn is_blank(b: u8) -> bool {
@@ -337,6 +354,10 @@ impl<'a> Lexer<'a> {
             match b {
                 b'}' if context != Context::Unquoted => break,
                 b if context == Context::Unquoted && is_word_end(b) => break,
+                b'\\' if !in_quotes && self.is_crlf(self.pos + 1) => {
+                    return Err(crlf(self.pos + 1));
+                }
+                b'\r' if !in_quotes && self.is_crlf(self.pos) => return Err(crlf(self.pos)),
                 b'\\' => {
                     let next = self.peek_at(1);
                     if next.is_none() {
@@ -355,6 +376,7 @@ impl<'a> Lexer<'a> {
                 }
                 b'\'' if !in_quotes => self.single_quoted(&mut parts)?,
                 b'"' => self.double_quoted(&mut parts)?,
+                b'$' if self.peek_at(1) == Some(b'\'') => self.dollar_single(&mut parts)?,
                 b'$' => self.dollar(&mut parts, in_quotes)?,
                 b'`' => return Err(self.backtick()),
                 _ => {
@@ -408,7 +430,7 @@ impl<'a> Lexer<'a> {
                 }
                 b'\\' => match self.peek_at(1) {
                     Some(c @ (b'$' | b'`' | b'"' | b'\\')) => {
-                        parts.literal(&(c as char).to_string(), true);
+                        parts.bytes(&[c], true);
                         self.pos += 2;
                     }
                     _ => {
@@ -425,6 +447,11 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
+    }
+
+    /// A carriage return at `at`, then a newline.
+    fn is_crlf(&self, at: usize) -> bool {
+        self.bytes.get(at..at + 2) == Some(b"\r\n")
     }
 
     fn backtick(&self) -> SyntaxError {

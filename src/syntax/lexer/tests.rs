@@ -170,3 +170,72 @@ fn braced_params() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn dollar_single_quotes() {
+    assert_eq!(words(r"$'a\tb'"), vec![vec![lit("a\tb", true)]]);
+    assert_eq!(
+        words(r"x$'a'y"),
+        vec![vec![lit("x", false), lit("a", true), lit("y", false)]]
+    );
+    assert_eq!(words("$''"), vec![vec![lit("", true)]]);
+    assert_eq!(
+        words(r"$'\xff'"),
+        vec![vec![WordPart::Literal {
+            text: vec![0xff],
+            quoted: true
+        }]]
+    );
+    assert_eq!(
+        words(r"$'it\'s' $'a\0b'c"),
+        vec![
+            vec![lit("it's", true)],
+            vec![lit("a", true), lit("c", false)]
+        ]
+    );
+    // Not special inside double quotes, as in bash.
+    assert_eq!(words(r#""$'x'""#), vec![vec![lit("$'x'", true)]]);
+    // `$$` is a parameter; the quote after it is an ordinary one.
+    assert_eq!(words("$$'x'")[0][1], lit("x", true));
+}
+
+#[test]
+fn dollar_single_quotes_inside_braces() {
+    let default_word = |text: &str| match &words(text)[0][0] {
+        WordPart::Param(p) => match &p.op {
+            ParamOp::Default { word, .. } => word.parts.clone(),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(default_word(r"${u-$'a b'}"), vec![lit("a b", true)]);
+    assert_eq!(default_word(r#""${u-$'\t}'}""#), vec![lit("\t}", true)]);
+}
+
+#[test]
+fn unterminated_dollar_single_quotes() {
+    for text in [r"echo $'abc", r"echo $'ab\'", r"echo $'ab\"] {
+        let err = lex(text).unwrap_err();
+        assert_eq!(err.span, Span::new(5, 7), "{text}");
+        assert!(err.message.contains("unterminated"), "{text}: {err:?}");
+    }
+}
+
+#[test]
+fn windows_line_endings_are_refused_at_the_carriage_return() {
+    for (text, at) in [
+        ("a\r\n", 1),
+        ("a |\r\n b", 3),
+        ("a \\\r\n b", 3),
+        ("a\\\nb\r\n", 4),
+        ("'x'\r\n", 3),
+        ("${x-a\r\n}", 5),
+    ] {
+        let err = lex(text).unwrap_err();
+        assert_eq!(err.span, Span::new(at, at + 1), "{text:?}: {err:?}");
+        assert!(err.message.contains("CRLF"), "{text:?}: {err:?}");
+    }
+    // Quoted, a carriage return is text; alone, it is part of a word.
+    assert_eq!(words("'a\r\n' \"b\r\n\" c\rd").len(), 3);
+    assert!(lex("a # comment\r\n").is_ok());
+}
