@@ -3,13 +3,15 @@
 //! # Theory of operation
 //! pipe-run behaves as a non-interactive shell running one pipeline:
 //!
-//! 1. Every file the plan redirects to is opened (close-on-exec, numbered
-//!    above fd 9) before the first fork; FIFOs are left to the child, since
-//!    their open blocks until the other end is opened by another stage.
-//! 2. Signal handlers are installed ([`signals`]): they only wake the
+//! 1. Signal handlers are installed ([`signals`]): they only wake the
 //!    supervisor through a self-pipe. The terminal's modes are saved
 //!    ([`terminal`]). With [`RunOptions::end_leftovers`], pipe-run becomes
 //!    the subreaper of everything the stages start ([`leftovers`]).
+//! 2. Every file the plan redirects to is opened (close-on-exec, numbered
+//!    above fd 9) before the first fork, and none is created or truncated
+//!    until all opens have succeeded ([`files`]); FIFOs are left to the
+//!    child, since their open blocks until another stage opens the other
+//!    end.
 //! 3. Stages are spawned left to right, in pipe-run's own process group:
 //!    pipe-run creates no group and never changes the terminal's
 //!    foreground, so Ctrl-C and Ctrl-Z reach pipe-run, its stages and
@@ -99,7 +101,8 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
     // A run that panicked has restored everything on unwinding, so a
     // poisoned lock is still safe to take.
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut files = open_files(&plan.stages)?;
+    // pipe-run's own set-up comes first: once the files are open, some are
+    // truncated, and a failure of pipe-run's own after that would lose data.
     let signals = Signals::install().doing("installing signal handlers")?;
     let modes = TerminalModes::save();
     let (_subreaper, reaping) = if options.end_leftovers {
@@ -108,6 +111,7 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
     } else {
         (None, Reaping::StagesOnly)
     };
+    let mut files = open_files(&plan.stages)?;
     let context = SpawnContext {
         parent: getpid(),
         reset_signals: signals.child_resets(),
