@@ -47,6 +47,30 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Wait until a process whose command line starts with `args` runs in
+    /// this terminal's foreground. Typing before the pipeline has the
+    /// foreground would race with the shell: readline may read the
+    /// typed-ahead line itself.
+    fn wait_foreground(&self, args: &str) {
+        let tty = self
+            .cmd()
+            .args(["display-message", "-p", "#{pane_tty}"])
+            .output()
+            .unwrap();
+        let tty = String::from_utf8_lossy(&tty.stdout).trim().to_string();
+        eventually(&format!("{args:?} in the foreground of {tty}"), || {
+            let ps = Command::new("ps")
+                .args(["-o", "stat=,args=", "-t", &tty])
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&ps.stdout).lines().any(|line| {
+                line.split_once(' ').is_some_and(|(stat, rest)| {
+                    stat.contains('+') && rest.trim_start().starts_with(args)
+                })
+            })
+        });
+    }
+
     fn wait_for(&self, text: &str) {
         eventually(&format!("{text:?} on the screen"), || {
             self.screen().contains(text)
@@ -64,6 +88,7 @@ impl Drop for Tmux {
 fn the_keyboard_reaches_the_pipeline() {
     let t = Tmux::new("keyboard");
     t.type_line(&format!("{} 'cat | tr a-z A-Z'; echo status=$?", bin()));
+    t.wait_foreground("tr a-z A-Z");
     // `cat` reads the terminal: it must be in the foreground group, or it
     // would be stopped by SIGTTIN.
     t.type_line("hello from the keyboard");
@@ -93,11 +118,13 @@ fn ctrl_c_ends_the_pipeline_with_130_and_leaves_nothing() {
 fn ctrl_z_stops_the_job_and_fg_resumes_it_with_the_keyboard() {
     let t = Tmux::new("ctrl-z");
     t.type_line(&format!("{} 'cat | tr a-z A-Z'", bin()));
+    t.wait_foreground("tr a-z A-Z");
     t.type_line("before");
     t.wait_for("BEFORE");
     t.keys(&["C-z"]);
     t.wait_for("Stopped");
     t.type_line("fg");
+    t.wait_foreground("tr a-z A-Z");
     t.type_line("after");
     t.wait_for("AFTER");
     t.keys(&["C-d"]);
@@ -118,6 +145,7 @@ fn a_pipeline_started_in_the_background_gets_the_keyboard_after_fg() {
         t.screen().contains("Stopped")
     });
     t.type_line("fg");
+    t.wait_foreground("tr a-z A-Z");
     t.type_line("typed after fg");
     t.wait_for("TYPED AFTER FG");
     t.keys(&["C-d"]);
