@@ -135,7 +135,7 @@ fn check_path(path: &Path, mode: OpenMode, span: Span) -> Result<(), PlanError> 
     if path.as_os_str().is_empty() {
         return fail("the file name is empty");
     }
-    let errno_text = |e: nix::errno::Errno| e.desc().to_string();
+    let errno_text = |e: nix::errno::Errno| crate::io_error::describe_errno(e as i32);
     match path.metadata() {
         Ok(meta) => {
             let wanted = match mode {

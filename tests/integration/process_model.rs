@@ -379,3 +379,70 @@ fn a_huge_argv_is_shortened_in_the_failing_stage_line() {
     );
     assert!(err.len() < 300, "{err}");
 }
+
+/// CPU time (user + system, in clock ticks) a process has used so far.
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    // After the command name: state is field 3, utime 14, stime 15.
+    fields
+        .get(11)
+        .and_then(|f| f.parse::<u64>().ok())
+        .unwrap_or(0)
+        + fields
+            .get(12)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+}
+
+#[test]
+fn in_an_orphaned_process_group_sigtstp_neither_stops_nor_spins() {
+    // A session of its own makes pipe-run's group orphaned: the kernel
+    // discards stop signals there, and pipe-run must simply go on waiting.
+    let marker = "7601.25";
+    let mut cmd = Command::new(bin());
+    cmd.arg(format!("sleep {marker} | cat"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    // SAFETY: setsid(2) is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    eventually("the stage started", || {
+        processes_running(&["sleep", marker]).len() == 1
+    });
+    kill(child.id(), libc::SIGTSTP);
+    let before = cpu_ticks(child.id());
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let used = cpu_ticks(child.id()) - before;
+    assert!(used < 50, "pipe-run used {used} ticks in 2 s after SIGTSTP");
+    assert_ne!(state(child.id()), 'T');
+    kill(child.id(), libc::SIGTERM);
+    let status = wait_with_deadline(&mut child);
+    assert_eq!(status.signal(), Some(libc::SIGTERM), "{status:?}");
+    assert!(processes_running(&["sleep", marker]).is_empty());
+}
+
+#[test]
+fn a_library_run_leaves_the_hosts_other_children_alone() {
+    use pipe_run::plan::{Context, Plan};
+    use pipe_run::run::{RunOptions, run};
+
+    let mut other = Command::new("sleep").arg("7701.25").spawn().unwrap();
+    let tree = pipe_run::syntax::parse("true | sh -c 'exit 3'").unwrap();
+    let plan = Plan::build(&tree, &Context::from_process("t".into(), vec![], false)).unwrap();
+    let outcome = run(&plan, &RunOptions::default()).unwrap();
+    assert_eq!(outcome.stages[1].status.code(), 3);
+    assert!(outcome.leftovers.is_empty());
+    // The host's own child is still its to wait for.
+    assert!(other.try_wait().unwrap().is_none());
+    other.kill().unwrap();
+    assert_eq!(other.wait().unwrap().signal(), Some(libc::SIGKILL));
+}
