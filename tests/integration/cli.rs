@@ -5,34 +5,14 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use tempfile::TempDir;
 
 use crate::refusals::caret_under;
-use crate::support::{DEADLINE, bin, shell_status};
+use crate::support::{DEADLINE, bin, run_args as run, shell_status, stderr, stdout};
 
 fn tmp() -> TempDir {
     tempfile::tempdir().expect("a temporary directory")
-}
-
-/// `pipe-run ARGS...` in `dir`, with an empty stdin, under the deadline.
-fn run(dir: &Path, args: &[&str]) -> Output {
-    assert_cmd::Command::new(bin())
-        .args(args)
-        .current_dir(dir)
-        .write_stdin("")
-        .timeout(DEADLINE)
-        .output()
-        .expect("pipe-run starts")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Where `sh` would find `name` in the current PATH.

@@ -4,13 +4,11 @@
 //! an argument gets one warning and runs.
 
 use std::fs;
-use std::path::Path;
-use std::process::Output;
 
 use tempfile::TempDir;
 
 use crate::refusals::caret_under;
-use crate::support::{DEADLINE, bin, shell_status};
+use crate::support::{run_args as run, shell_status, stderr};
 
 const TEXT: &str = "b\na\n";
 
@@ -22,21 +20,6 @@ fn scene() -> TempDir {
     std::os::unix::fs::symlink("f", dir.path().join("lf")).unwrap();
     fs::create_dir(dir.path().join("sub")).unwrap();
     dir
-}
-
-/// `pipe-run ARGS...` in `dir`, with an empty stdin.
-fn run(dir: &Path, args: &[&str]) -> Output {
-    assert_cmd::Command::new(bin())
-        .args(args)
-        .current_dir(dir)
-        .write_stdin("")
-        .timeout(DEADLINE)
-        .output()
-        .expect("pipe-run starts")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// `expr` (which starts with `touch marker |`) is refused: exit 2, the caret

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Instant;
 
-use crate::support::{DEADLINE, bin, eventually, shell_status};
+use crate::support::{DEADLINE, bin, eventually, shell_status, stderr, stdout};
 
 /// `pipe-run ARGS...` in `dir`, started with only fds 0, 1 and 2 open: any
 /// other fd the test process has (from cargo, a jobserver, the terminal
@@ -73,14 +73,6 @@ fn finish(mut child: Child) -> Output {
 /// Run a clean `pipe-run ARGS...` in `dir` with an empty stdin.
 fn run_clean(dir: &Path, args: &[&str]) -> Output {
     finish(clean_command(dir, args).spawn().expect("pipe-run starts"))
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 fn assert_success(output: &Output, what: &str) {

@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
 
-use crate::support::{DEADLINE, bin, run_in, shell_status};
+use crate::support::{DEADLINE, bin, run_in, shell_status, stderr};
 
 /// A directory holding `keep` with "precious\n".
 fn scene() -> TempDir {
@@ -27,10 +27,6 @@ fn names(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Exit 2 with exactly `message`, `keep` intact, and only `names` in `dir`.

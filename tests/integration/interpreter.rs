@@ -11,7 +11,7 @@ use std::process::Output;
 use tempfile::TempDir;
 
 use crate::refusals::caret_under;
-use crate::support::{DEADLINE, bin, shell_status};
+use crate::support::{DEADLINE, bin, shell_status, stderr};
 
 fn tmp() -> TempDir {
     tempfile::tempdir().expect("a temporary directory")
@@ -31,10 +31,6 @@ fn run(dir: &Path, expr: &str) -> Output {
         .timeout(DEADLINE)
         .output()
         .expect("pipe-run starts")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// `touch marker | SCRIPT > out` is refused with `status` and `message`,

@@ -5,33 +5,11 @@
 //! inherited.
 
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, Stdio};
 
-use crate::support::{DEADLINE, bin, eventually, pipe_run, processes_running};
-
-fn kill(pid: u32, sig: i32) {
-    // SAFETY: sending a signal to a pid this test started.
-    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0);
-}
-
-fn wait_with_deadline(child: &mut Child) -> ExitStatus {
-    let start = std::time::Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        assert!(start.elapsed() < DEADLINE, "pipe-run did not exit");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-}
-
-/// The state letter of a process (`S`, `T`, `Z`, ...), from /proc.
-fn state(pid: u32) -> char {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    stat.rsplit_once(')')
-        .and_then(|(_, rest)| rest.trim_start().chars().next())
-        .unwrap_or('?')
-}
+use crate::support::{
+    DEADLINE, bin, eventually, kill, pipe_run, processes_running, state, wait_with_deadline,
+};
 
 /// Direct children of `pid`.
 fn children_of(pid: u32) -> Vec<u32> {

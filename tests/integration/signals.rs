@@ -2,9 +2,11 @@
 //! them, and nothing is left running or unreaped afterwards.
 
 use std::os::unix::process::ExitStatusExt;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, Stdio};
 
-use crate::support::{DEADLINE, bin, eventually, pipe_run, processes_running};
+use crate::support::{
+    bin, eventually, kill, pipe_run, processes_running, state, wait_with_deadline,
+};
 
 /// Start `pipe-run EXPR` in the background.
 fn start(expr: &str) -> Child {
@@ -15,22 +17,6 @@ fn start(expr: &str) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap()
-}
-
-fn wait_with_deadline(child: &mut Child) -> ExitStatus {
-    let start = std::time::Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        assert!(start.elapsed() < DEADLINE, "pipe-run did not exit");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-}
-
-fn kill(pid: u32, sig: i32) {
-    // SAFETY: sending a signal to a pid this test started.
-    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0);
 }
 
 /// Each test uses its own sleep duration, so that its stages can be found
@@ -121,14 +107,6 @@ fn a_last_stage_killed_by_a_signal_keeps_128_plus_n() {
         .assert()
         .code(143)
         .stderr("");
-}
-
-/// The state letter of a process (`S`, `T`, `Z`, ...), from /proc.
-fn state(pid: u32) -> char {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    stat.rsplit_once(')')
-        .and_then(|(_, rest)| rest.trim_start().chars().next())
-        .unwrap_or('?')
 }
 
 #[test]

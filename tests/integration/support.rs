@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::Duration;
 
 /// Generous: a test that needs this long has hung.
@@ -185,4 +185,50 @@ pub fn normalize(bytes: &[u8], root: &Path) -> Vec<u8> {
         }
     }
     out
+}
+
+/// `pipe-run ARGS...` in `dir`, with an empty stdin, under the deadline.
+pub fn run_args(dir: &Path, args: &[&str]) -> Output {
+    assert_cmd::Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .write_stdin("")
+        .timeout(DEADLINE)
+        .output()
+        .expect("pipe-run starts")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Send `sig` to a process the test started.
+pub fn kill(pid: u32, sig: i32) {
+    // SAFETY: sending a signal to a pid this test started.
+    assert_eq!(unsafe { libc::kill(pid as i32, sig) }, 0);
+}
+
+/// Wait for `child`, failing the test if it has hung.
+pub fn wait_with_deadline(child: &mut Child) -> ExitStatus {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(start.elapsed() < DEADLINE, "pipe-run did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The state letter of a process (`S`, `T`, `Z`, ...), from /proc; `?`
+/// when it is gone.
+pub fn state(pid: u32) -> char {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rsplit_once(')')
+        .and_then(|(_, rest)| rest.trim_start().chars().next())
+        .unwrap_or('?')
 }
