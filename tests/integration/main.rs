@@ -4,6 +4,7 @@
 
 mod support;
 
+mod chdir;
 mod cli;
 mod differential;
 mod fds;
