@@ -5,6 +5,7 @@
 mod support;
 
 mod bash_differential;
+mod chdir;
 mod cli;
 mod clobber;
 mod differential;

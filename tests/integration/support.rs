@@ -232,3 +232,21 @@ pub fn state(pid: u32) -> char {
         .and_then(|(_, rest)| rest.trim_start().chars().next())
         .unwrap_or('?')
 }
+
+/// When dropped, SIGKILLs every live process whose command line contains
+/// `marker` (a distinctive sleep duration, say): whatever a failed or
+/// interrupted test left running.
+pub struct KillOnDrop(pub &'static str);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let me = std::process::id();
+        for pid in processes_with(self.0) {
+            if pid != me {
+                // SAFETY: sending a signal; the pid was just found in /proc
+                // with this test's marker in its command line.
+                unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+            }
+        }
+    }
+}
