@@ -141,6 +141,7 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         stages.stages.push(Stage {
             pid: spawned.pid,
             status: None,
+            stopped: false,
             report: spawned.report,
             step_redirect: spawned.step_redirect,
         });
@@ -154,6 +155,7 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         stages: &mut stages,
         signals: &signals,
         received: None,
+        stopping: None,
     };
     supervisor.wait_all();
     let leftovers = if options.end_leftovers {

@@ -17,6 +17,8 @@ use crate::report::outcome::StageStatus;
 pub struct Stage {
     pub pid: Pid,
     pub status: Option<StageStatus>,
+    /// Stopped by a signal, and not continued since.
+    pub stopped: bool,
     pub report: Report,
     pub step_redirect: Vec<Option<usize>>,
 }
@@ -49,6 +51,11 @@ impl Stages {
         self.stages.iter().any(|s| s.status.is_none())
     }
 
+    /// Has every stage still running stopped?
+    pub fn all_stopped(&self) -> bool {
+        self.stages.iter().all(|s| s.status.is_some() || s.stopped)
+    }
+
     /// Send `sig` to every stage still running.
     pub fn signal(&self, sig: i32) {
         let Ok(sig) = Signal::try_from(sig) else {
@@ -59,22 +66,33 @@ impl Stages {
         }
     }
 
-    /// Collect every child that ended, without blocking.
+    /// Collect every child that ended, stopped or continued, without
+    /// blocking.
     pub fn reap(&mut self) {
+        let flags = WaitPidFlag::WNOHANG | WaitPidFlag::WUNTRACED | WaitPidFlag::WCONTINUED;
         match self.reaping {
             Reaping::StagesOnly => {
                 for stage in self.stages.iter_mut().filter(|s| s.status.is_none()) {
-                    match waitpid(stage.pid, Some(WaitPidFlag::WNOHANG)) {
-                        Ok(status) => stage.record(status),
-                        // Not our child any more (someone else reaped it):
-                        // there is no status to be had.
-                        Err(Errno::ECHILD) => stage.status = Some(StageStatus::Exited(127)),
-                        Err(_) => {}
+                    loop {
+                        match waitpid(stage.pid, Some(flags)) {
+                            Ok(WaitStatus::StillAlive) => {}
+                            Ok(status) => {
+                                stage.record(status);
+                                if stage.status.is_none() {
+                                    continue;
+                                }
+                            }
+                            // Not our child any more (someone else reaped
+                            // it): there is no status to be had.
+                            Err(Errno::ECHILD) => stage.status = Some(StageStatus::Exited(127)),
+                            Err(_) => {}
+                        }
+                        break;
                     }
                 }
             }
             Reaping::AnyChild => loop {
-                match waitpid(None, Some(WaitPidFlag::WNOHANG)) {
+                match waitpid(None, Some(flags)) {
                     Ok(WaitStatus::StillAlive) | Err(_) => break,
                     Ok(status) => {
                         // A pid that is not a stage's is a leftover that
@@ -98,6 +116,8 @@ impl Stage {
             WaitStatus::Signaled(_, sig, _) => {
                 self.status = Some(StageStatus::Signaled(sig as i32));
             }
+            WaitStatus::Stopped(..) => self.stopped = true,
+            WaitStatus::Continued(_) => self.stopped = false,
             _ => {}
         }
     }

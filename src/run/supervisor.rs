@@ -2,9 +2,9 @@
 //!
 //! It sleeps in `poll` on the signal self-pipe (never busy-waits), with a
 //! deadline when one is due, and on each wake-up passes on the signals sent
-//! to pipe-run, handles job control, and reaps stages that ended. Once the
-//! pipeline is over it ends what the stages left running, if pipe-run is
-//! their subreaper.
+//! to pipe-run, handles job control, and reaps stages that ended or
+//! stopped. Once the pipeline is over it ends what the stages left running,
+//! if pipe-run is their subreaper.
 
 use std::os::fd::BorrowedFd;
 use std::time::{Duration, Instant};
@@ -18,11 +18,18 @@ use super::signals::{Arrived, FORWARDED, Signals};
 use super::stages::Stages;
 use crate::report::outcome::Leftover;
 
+/// How long pipe-run waits for its stages to stop before it stops itself:
+/// a stage that ignores SIGTSTP must not keep the job from stopping.
+const STOP_GRACE: Duration = Duration::from_secs(2);
+
 pub struct Supervisor<'a> {
     pub stages: &'a mut Stages,
     pub signals: &'a Signals,
     /// The last terminating signal that pipe-run was sent, and will die of.
     pub received: Option<i32>,
+    /// A stop is due: pipe-run stops itself once every running stage has
+    /// stopped, or at this deadline.
+    pub stopping: Option<Instant>,
 }
 
 impl Supervisor<'_> {
@@ -35,7 +42,18 @@ impl Supervisor<'_> {
             if !self.stages.alive() {
                 return;
             }
-            self.sleep(None);
+            // Stopping only after the stages have lets a full-screen stage
+            // (`less`, an editor) leave the terminal as it found it before
+            // the shell, which waits for pipe-run alone, prints its
+            // "Stopped" line and prompt.
+            if let Some(deadline) = self.stopping
+                && (self.stages.all_stopped() || Instant::now() >= deadline)
+            {
+                self.stopping = None;
+                self.signals.stop_myself();
+                continue;
+            }
+            self.sleep(self.stopping);
         }
     }
 
@@ -48,8 +66,9 @@ impl Supervisor<'_> {
     ///   stages already, since they share pipe-run's process group: it is
     ///   not sent twice, and, as with sh, the stages' statuses decide how
     ///   pipe-run ends. A hang-up is remembered, and pipe-run dies of it.
-    /// - SIGTSTP stops pipe-run, after passing it on when a process sent it
-    ///   to pipe-run alone; SIGCONT sent to pipe-run alone is passed on.
+    /// - SIGTSTP stops pipe-run once its stages have stopped, after passing
+    ///   it on when a process sent it to pipe-run alone; SIGCONT sent to
+    ///   pipe-run alone is passed on.
     ///
     /// Returns whether a terminating signal arrived.
     fn pass_on(&mut self, arrived: Arrived) -> bool {
@@ -71,7 +90,7 @@ impl Supervisor<'_> {
             if arrived.sent_to_us(libc::SIGTSTP) {
                 self.stages.signal(libc::SIGTSTP);
             }
-            self.signals.stop_myself();
+            self.stopping = Some(Instant::now() + STOP_GRACE);
         }
         if arrived.sent_to_us(libc::SIGCONT) {
             self.stages.signal(libc::SIGCONT);
@@ -101,6 +120,9 @@ impl Supervisor<'_> {
             let arrived = self.signals.take();
             if self.pass_on(arrived) || Instant::now() >= deadline {
                 killing = true;
+            }
+            if self.stopping.take().is_some() {
+                self.signals.stop_myself();
             }
             if !any_child_running() {
                 break;

@@ -273,9 +273,6 @@ fn ctrl_z_stops_the_job_and_fg_resumes_it_with_the_keyboard() {
 }
 
 #[test]
-#[ignore = "flaky, from the bug that \
-            a_background_pipeline_whose_first_stage_reads_the_terminal_stops_whole shows: \
-            `cat`'s SIGTTIN often reaches `tr` before its exec, and the job never stops"]
 fn a_pipeline_started_in_the_background_gets_the_keyboard_after_fg() {
     let t = Tmux::new("bg");
     t.type_line(&format!("{} 'cat | tr a-z A-Z' &", bin()));
@@ -400,8 +397,6 @@ fn a_background_pipe_run_leaves_the_terminal_to_the_script() {
 }
 
 #[test]
-#[ignore = "bug: a stop signal that reaches a stage started with clone(CLONE_VFORK) \
-            before its exec leaves pipe-run stuck in the clone (state D): the job never stops"]
 fn a_background_pipeline_whose_first_stage_reads_the_terminal_stops_whole() {
     // The first `cat` reads the terminal from the background and its
     // SIGTTIN stops the whole group, most likely while pipe-run is still
@@ -538,9 +533,6 @@ fn less_as_a_stage_stops_on_ctrl_z_and_redraws_after_fg() {
 }
 
 #[test]
-#[ignore = "bug: on Ctrl-Z pipe-run stops at once, before its stages have: the shell \
-            prints `Stopped` and its prompt while a full-screen stage still shows its \
-            alternate screen, and both vanish when the stage leaves it"]
 fn ctrl_z_lets_a_full_screen_stage_clean_up_before_the_shell_reports_stopped() {
     // Like less or vim: draws on the alternate screen, and on SIGTSTP takes
     // its time to leave it before stopping. bash running such a program
