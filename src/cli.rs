@@ -26,11 +26,14 @@ Exit status:
          with --no-pipefail, the last stage's status
   128+N  a stage killed by signal N; an earlier stage killed by
          SIGPIPE counts as success (`yes | head -1` exits 0)
-  2      syntax or usage error, or a redirection that cannot be
-         done; nothing was run
-  125    pipe-run itself failed while running (pipe, fork)
-  126    a program is not executable; nothing was run
-  127    a program was not found; nothing was run
+  2      syntax or usage error, a bad -C DIR, a redirection that
+         cannot be done, or a pipeline that reads a file it
+         truncates; nothing was run
+  125    pipe-run itself failed (pipe, fork, writing --explain)
+  126    a program or its #! interpreter is not executable;
+         nothing was run
+  127    a program or its #! interpreter was not found; nothing
+         was run
   128+N  pipe-run itself was sent signal N; it passes it on to the
          stages, waits for them, then dies of the same signal
 
