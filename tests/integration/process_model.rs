@@ -8,7 +8,8 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, Stdio};
 
 use crate::support::{
-    DEADLINE, bin, eventually, kill, pipe_run, processes_running, state, wait_with_deadline,
+    DEADLINE, KillOnDrop, bin, eventually, kill, pipe_run, processes_running, state,
+    wait_with_deadline,
 };
 
 /// Direct children of `pid`.
@@ -171,7 +172,8 @@ fn start_in(expr: &str, dir: &std::path::Path) -> Child {
 fn a_stage_blocked_opening_a_fifo_ends_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     nix::unistd::mkfifo(&dir.path().join("fifo"), nix::sys::stat::Mode::S_IRWXU).unwrap();
-    let mut child = start_in("cat < fifo", dir.path());
+    let _cleanup = KillOnDrop("fifo-7801");
+    let mut child = start_in("cat < fifo # fifo-7801", dir.path());
     // The stage exists (blocked in open, or about to be): a signal that
     // arrives before it reset its signal state waits for that, so either
     // way it must end the stage.
@@ -189,8 +191,10 @@ fn a_stage_blocked_opening_a_fifo_ends_on_sigterm() {
 #[test]
 fn sigterm_ends_a_pipeline_whose_stage_is_stopped() {
     let marker = "7401.25";
+    let _cleanup = KillOnDrop(marker);
     let mut child = Command::new(bin())
         .arg(format!(r#"sleep {marker} | sh -c 'kill -STOP $$'"#))
+        .process_group(0)
         .stdin(Stdio::null())
         .spawn()
         .unwrap();
@@ -261,6 +265,7 @@ fn stages_start_with_no_signal_blocked() {
 #[test]
 fn a_backgrounded_grandchild_is_ended_when_the_pipeline_is_over() {
     let marker = "7501.25";
+    let _cleanup = KillOnDrop(marker);
     let out = pipe_run(&format!("sh -c 'sleep {marker} >/dev/null 2>&1 &' | cat"))
         .assert()
         .success()
@@ -286,6 +291,7 @@ fn a_backgrounded_grandchild_is_ended_when_the_pipeline_is_over() {
 #[test]
 fn quiet_ends_leftovers_without_a_word() {
     let marker = "7502.25";
+    let _cleanup = KillOnDrop(marker);
     assert_cmd::Command::new(bin())
         .args(["-q", &format!("sh -c 'sleep {marker} >/dev/null 2>&1 &'")])
         .timeout(DEADLINE)
@@ -298,6 +304,7 @@ fn quiet_ends_leftovers_without_a_word() {
 #[test]
 fn a_leftover_that_ignores_sigterm_is_killed_after_the_grace() {
     let marker = "7503.25";
+    let _cleanup = KillOnDrop(marker);
     pipe_run(&format!(
         r#"sh -c '(trap "" TERM; exec sleep {marker}) >/dev/null 2>&1 &'"#
     ))
@@ -309,6 +316,7 @@ fn a_leftover_that_ignores_sigterm_is_killed_after_the_grace() {
 #[test]
 fn keep_orphans_leaves_a_backgrounded_grandchild_running() {
     let marker = "7504.25";
+    let _cleanup = KillOnDrop(marker);
     assert_cmd::Command::new(bin())
         .args([
             "--keep-orphans",
@@ -381,6 +389,7 @@ fn in_an_orphaned_process_group_sigtstp_neither_stops_nor_spins() {
     // A session of its own makes pipe-run's group orphaned: the kernel
     // discards stop signals there, and pipe-run must simply go on waiting.
     let marker = "7601.25";
+    let _cleanup = KillOnDrop(marker);
     let mut cmd = Command::new(bin());
     cmd.arg(format!("sleep {marker} | cat"))
         .stdin(Stdio::null())

@@ -1,17 +1,23 @@
 //! Signals sent to pipe-run reach every stage, pipe-run waits for all of
 //! them, and nothing is left running or unreaped afterwards.
 
-use std::os::unix::process::ExitStatusExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, Stdio};
 
 use crate::support::{
-    bin, eventually, kill, pipe_run, processes_running, state, wait_with_deadline,
+    KillOnDrop, bin, eventually, kill, pipe_run, processes_running, state, wait_with_deadline,
 };
 
 /// Start `pipe-run EXPR` in the background.
+///
+/// pipe-run leads a process group of its own here, whose parent (this test)
+/// is in another group of the same session: so the group is never orphaned,
+/// whatever session the test runner was started in, and the kernel does not
+/// discard the stop signals that some tests send.
 fn start(expr: &str) -> Child {
     Command::new(bin())
         .arg(expr)
+        .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -21,7 +27,8 @@ fn start(expr: &str) -> Child {
 
 /// Each test uses its own sleep duration, so that its stages can be found
 /// in /proc by their command line while other tests run.
-fn signal_ends_everything(sig: i32, marker: &str) {
+fn signal_ends_everything(sig: i32, marker: &'static str) {
+    let _cleanup = KillOnDrop(marker);
     let mut child = start(&format!("sleep {marker} | sleep {marker} | cat"));
     eventually("both sleeps started", || {
         processes_running(&["sleep", marker]).len() == 2
@@ -54,6 +61,7 @@ fn sighup_ends_every_stage_and_pipe_run_dies_of_it() {
 #[test]
 fn sigkill_of_pipe_run_takes_the_stages_with_it() {
     let marker = "7004.25";
+    let _cleanup = KillOnDrop(marker);
     let mut child = start(&format!("sleep {marker} | sleep {marker}"));
     eventually("both sleeps started", || {
         processes_running(&["sleep", marker]).len() == 2
@@ -112,6 +120,7 @@ fn a_last_stage_killed_by_a_signal_keeps_128_plus_n() {
 #[test]
 fn sigtstp_and_sigcont_to_pipe_run_stop_and_continue_the_pipeline() {
     let marker = "7005.25";
+    let _cleanup = KillOnDrop(marker);
     let mut child = start(&format!("sleep {marker} | cat"));
     eventually("the stage started", || {
         processes_running(&["sleep", marker]).len() == 1

@@ -327,14 +327,25 @@ fn one_ctrl_c_stops_a_script_that_loops_around_pipe_run() {
 
 #[test]
 fn one_ctrl_c_stops_make_k_which_deletes_the_half_made_target() {
-    let marker = ["sleep", "8302.5"];
+    let marker = ["sh", "slow-int.sh", "8302.5"];
     let _cleanup = KillOnDrop("8302.5");
     let t = Tmux::new("make");
+    // The stage takes a moment to die of SIGINT. make handles SIGINT by
+    // waiting for its child: had the child died at the very moment make
+    // got the signal, make could reap it in its main loop and find no child
+    // left in its handler ("wait: No child processes. Stop."), a race in
+    // make itself that a `bash -c` recipe shows as well.
+    t.write(
+        "slow-int.sh",
+        "trap 'sleep 0.5; trap - INT; kill -INT $$' INT\n\
+         echo partial\n\
+         while :; do sleep 0.1; done\n",
+    );
     t.write(
         "Makefile",
         "all: out.txt marker\n\
          out.txt:\n\
-         \tPIPE_RUN 'sh -c \"echo partial; exec sleep 8302.5\" | cat > out.txt'\n\
+         \tPIPE_RUN 'sh slow-int.sh 8302.5 | cat > out.txt'\n\
          marker:\n\
          \ttouch marker\n",
     );
