@@ -2,31 +2,10 @@
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
-use std::process::Output;
 
 use tempfile::TempDir;
 
-use crate::support::{DEADLINE, bin, shell_status};
-
-/// `pipe-run ARGS...` in `dir`, with an empty stdin, under the deadline.
-fn run(dir: &Path, args: &[&str]) -> Output {
-    assert_cmd::Command::new(bin())
-        .args(args)
-        .current_dir(dir)
-        .write_stdin("")
-        .timeout(DEADLINE)
-        .output()
-        .expect("pipe-run starts")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use crate::support::{names, run_args as run, shell_status, stderr, stdout};
 
 /// A directory holding `sub/` with two text files, an input file and an
 /// executable `prog` that prints its arguments one a line.
@@ -43,15 +22,6 @@ fn scene() -> TempDir {
     dir
 }
 
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn dash_capital_c_resolves_programs_globs_and_redirections_in_dir() {
     let dir = scene();
@@ -65,7 +35,7 @@ fn dash_capital_c_resolves_programs_globs_and_redirections_in_dir() {
         "b.txt\na.txt\n"
     );
     // Nothing was made where pipe-run started.
-    assert_eq!(entries(dir.path()), ["sub"]);
+    assert_eq!(names(dir.path()), ["sub"]);
 
     let out = run(dir.path(), &["--chdir", "sub", "cat < input | tr a-z A-Z"]);
     assert_eq!(shell_status(&out), 0, "stderr: {}", stderr(&out));
@@ -102,7 +72,7 @@ fn a_missing_dir_exits_2_and_creates_nothing() {
         "pipe-run: cannot change directory to nope: No such file or directory\n"
     );
     assert_eq!(stdout(&out), "");
-    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    assert_eq!(names(dir.path()), Vec::<String>::new());
 }
 
 #[test]

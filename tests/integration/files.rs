@@ -10,23 +10,13 @@ use std::process::{Command, Output, Stdio};
 
 use tempfile::TempDir;
 
-use crate::support::{DEADLINE, bin, run_in, shell_status, stderr};
+use crate::support::{DEADLINE, bin, names, run_in, shell_status, stderr};
 
 /// A directory holding `keep` with "precious\n".
 fn scene() -> TempDir {
     let dir = tempfile::tempdir().expect("a temporary directory");
     fs::write(dir.path().join("keep"), "precious\n").unwrap();
     dir
-}
-
-/// The names in `dir`, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Exit 2 with exactly `message`, `keep` intact, and only `names` in `dir`.
