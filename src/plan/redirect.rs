@@ -29,6 +29,17 @@ pub enum OpenMode {
     ReadWrite,
 }
 
+impl OpenMode {
+    /// What a failure to open the file is called: `cannot open f` for an
+    /// input, `cannot create f` for the rest (dash's words).
+    pub fn verb(self) -> &'static str {
+        match self {
+            OpenMode::Read => "open",
+            _ => "create",
+        }
+    }
+}
+
 /// One step of a stage's fd setup, applied in order after its edges.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FdAction {
@@ -122,14 +133,10 @@ impl FdModel {
 /// a bad redirection anywhere in the pipeline leaves every file untouched.
 fn check_path(path: &Path, mode: OpenMode, span: Span) -> Result<(), PlanError> {
     let fail = |why: &str| {
-        let verb = match mode {
-            OpenMode::Read => "open",
-            _ => "create",
-        };
         Err(PlanError::new(
             PlanErrorKind::Redirect,
             span,
-            format!("cannot {verb} {}: {why}", show(path)),
+            format!("cannot {} {}: {why}", mode.verb(), show(path)),
         ))
     };
     if path.as_os_str().is_empty() {

@@ -223,12 +223,8 @@ fn identity(fd: &OwnedFd) -> nix::Result<Identity> {
 }
 
 fn failed(slot: &Slot, e: Errno) -> RunError {
-    let verb = match slot.mode {
-        OpenMode::Read => "open",
-        _ => "create",
-    };
     RunError::Redirect {
-        what: format!("cannot {verb} {}", show(slot.path)),
+        what: format!("cannot {} {}", slot.mode.verb(), show(slot.path)),
         error: io::Error::from(e),
     }
 }
