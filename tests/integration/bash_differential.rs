@@ -12,11 +12,11 @@
 //! Each group is one `#[test]` that runs all its cases and then fails with
 //! the list of every mismatch.
 
-use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Output;
 
-use super::support::{Snapshot, bash, normalize, run_with_env, shell_status, snapshot};
+use super::support::{bash, run_with_env};
+use super::versus::{Side, assert_none_differ, output_problems, report};
 
 struct Case {
     expr: &'static str,
@@ -54,14 +54,6 @@ fn fixture() -> tempfile::TempDir {
     dir
 }
 
-/// What one side did.
-struct Side {
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
-    status: i32,
-    files: Snapshot,
-}
-
 /// Run one side in a fresh fixture (made canonical, so `~` and the paths
 /// it prints can be normalized).
 fn side(run: impl FnOnce(&Path, &[(&str, &str)]) -> Output) -> Side {
@@ -76,16 +68,7 @@ fn side(run: impl FnOnce(&Path, &[(&str, &str)]) -> Output) -> Side {
     ];
     env.extend_from_slice(VARS);
     let out = run(&root, &env);
-    Side {
-        stdout: normalize(&out.stdout, &root),
-        stderr: normalize(&out.stderr, &root),
-        status: shell_status(&out),
-        files: snapshot(&root),
-    }
-}
-
-fn show(bytes: &[u8]) -> String {
-    format!("{:?}", String::from_utf8_lossy(bytes))
+    Side::of(&out, &root)
 }
 
 /// Run one case; `None` if both sides agree, else a description.
@@ -93,46 +76,21 @@ fn check(case: &Case) -> Option<String> {
     let with_programs = format!("enable -n printf echo test; {}", case.expr);
     let b = side(|root, env| bash(&with_programs, case.args, root, env));
     let p = side(|root, env| run_with_env(case.expr, case.args, root, env));
-    let mut problems = Vec::new();
-    if b.stdout != p.stdout {
-        problems.push("stdout differs".to_string());
-    }
+    let mut problems = output_problems("bash", &b, &p);
     if b.status != p.status {
         problems.push(format!("status: bash {} pipe-run {}", b.status, p.status));
-    }
-    if b.files != p.files {
-        problems.push("the files left behind differ".to_string());
     }
     if problems.is_empty() {
         return None;
     }
-    let mut report = String::new();
-    let _ = writeln!(report, "expression: {:?}  args: {:?}", case.expr, case.args);
-    for problem in &problems {
-        let _ = writeln!(report, "  - {problem}");
-    }
-    for (name, s) in [("bash", &b), ("pipe-run", &p)] {
-        let _ = writeln!(
-            report,
-            "  {name:9} status {} stdout {} stderr {}",
-            s.status,
-            show(&s.stdout),
-            show(&s.stderr)
-        );
-    }
-    Some(report)
+    let heading = format!("expression: {:?}  args: {:?}", case.expr, case.args);
+    Some(report(&heading, &problems, "bash", &b, &p))
 }
 
 /// Run every case of a group; fail with the list of all mismatches.
 fn run_group(group: &str, cases: Vec<Case>) {
     let failures: Vec<String> = cases.iter().filter_map(check).collect();
-    assert!(
-        failures.is_empty(),
-        "{group}: {} of {} cases differ from bash:\n\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    assert_none_differ(group, "bash", &failures, cases.len());
 }
 
 fn dollar_single_cases() -> Vec<Case> {

@@ -17,12 +17,12 @@
 //! Each group is one `#[test]` that runs all its cases and then fails with
 //! the list of every mismatch, so one run shows everything that differs.
 
-use std::fmt::Write as _;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use super::support::{Entry, Snapshot, bin, normalize, shell_status, snapshot};
+use super::support::bin;
+use super::versus::{Side, assert_none_differ, output_problems, report, show};
 
 // ---------------------------------------------------------------------------
 // Cases
@@ -198,53 +198,17 @@ fn run_pipe_run(case: &Case, root: &Path) -> Output {
     cmd.output().expect("pipe-run runs")
 }
 
-/// What one side did.
-struct Side {
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
-    status: i32,
-    files: Snapshot,
-}
-
 fn side(run: impl FnOnce(&Path) -> Output) -> Side {
     let fix = fixture();
     let out = run(&fix.root);
-    Side {
-        stdout: normalize(&out.stdout, &fix.root),
-        stderr: normalize(&out.stderr, &fix.root),
-        status: shell_status(&out),
-        files: snapshot(&fix.root)
-            .into_iter()
-            .map(|(name, entry)| match entry {
-                Entry::File(bytes) => (name, Entry::File(normalize(&bytes, &fix.root))),
-                other => (name, other),
-            })
-            .collect(),
-    }
-}
-
-fn show(bytes: &[u8]) -> String {
-    const MAX: usize = 400;
-    let text = format!("{:?}", String::from_utf8_lossy(bytes));
-    if text.len() > MAX {
-        let mut cut = MAX;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        format!("{}... ({} bytes)", &text[..cut], bytes.len())
-    } else {
-        text
-    }
+    Side::of(&out, &fix.root)
 }
 
 /// Run one case; `None` if both sides agree, else a description.
 fn check(case: &Case) -> Option<String> {
     let d = side(|root| run_dash(case, root));
     let p = side(|root| run_pipe_run(case, root));
-    let mut problems = Vec::new();
-    if d.stdout != p.stdout {
-        problems.push("stdout differs".to_string());
-    }
+    let mut problems = output_problems("dash", &d, &p);
     match case.expect {
         Expect::Dash => {
             if d.status != p.status {
@@ -266,62 +230,20 @@ fn check(case: &Case) -> Option<String> {
             }
         }
     }
-    let names: std::collections::BTreeSet<_> = d.files.keys().chain(p.files.keys()).collect();
-    for name in names {
-        let (a, b) = (d.files.get(name), p.files.get(name));
-        if a != b {
-            let describe = |f: Option<&Entry>| match f {
-                None => "absent".to_string(),
-                Some(Entry::Dir) => "a directory".to_string(),
-                Some(Entry::File(bytes)) => show(bytes),
-                Some(Entry::Link(to)) => format!("a link to {}", to.display()),
-            };
-            problems.push(format!(
-                "file {:?}: dash left {}, pipe-run left {}",
-                String::from_utf8_lossy(name),
-                describe(a),
-                describe(b)
-            ));
-        }
-    }
     if problems.is_empty() {
         return None;
     }
-    let mut report = String::new();
-    let _ = writeln!(report, "expression: {:?}  args: {:?}", case.expr, case.args);
+    let mut heading = format!("expression: {:?}  args: {:?}", case.expr, case.args);
     if let Some(e) = case.dash_expr {
-        let _ = writeln!(report, "  dash ran:  {e:?}");
+        heading.push_str(&format!("\n  dash ran:  {e:?}"));
     }
-    for problem in &problems {
-        let _ = writeln!(report, "  - {problem}");
-    }
-    let _ = writeln!(
-        report,
-        "  dash:     status {} stdout {} stderr {}",
-        d.status,
-        show(&d.stdout),
-        show(&d.stderr)
-    );
-    let _ = writeln!(
-        report,
-        "  pipe-run: status {} stdout {} stderr {}",
-        p.status,
-        show(&p.stdout),
-        show(&p.stderr)
-    );
-    Some(report)
+    Some(report(&heading, &problems, "dash", &d, &p))
 }
 
 /// Run every case of a group; fail with the list of all mismatches.
 fn run_group(group: &str, cases: Vec<Case>) {
     let failures: Vec<String> = cases.iter().filter_map(check).collect();
-    assert!(
-        failures.is_empty(),
-        "{group}: {} of {} cases differ from dash:\n\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    assert_none_differ(group, "dash", &failures, cases.len());
 }
 
 // ---------------------------------------------------------------------------

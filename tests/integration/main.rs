@@ -19,3 +19,4 @@ mod process_model;
 mod refusals;
 mod signals;
 mod terminal;
+mod versus;
