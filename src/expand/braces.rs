@@ -425,6 +425,7 @@ mod tests {
                             format!("'{}'", String::from_utf8_lossy(text))
                         }
                         WordPart::Param(_) => "$".to_string(),
+                        WordPart::ProcSub(_) => "<()".to_string(),
                     })
                     .collect()
             })
@@ -529,6 +530,7 @@ mod tests {
                         .iter()
                         .map(|p| match p {
                             WordPart::Param(p) => format!("{:?}", p.name),
+                            WordPart::ProcSub(_) => "<()".to_string(),
                             WordPart::Literal { text, .. } => {
                                 String::from_utf8_lossy(text).into_owned()
                             }

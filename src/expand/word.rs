@@ -63,6 +63,16 @@ pub(super) fn expand_parts(
                 params::expand(pe, outer_quoted, after_colon, vars, out)?;
                 at_tilde = false;
             }
+            // The plan puts the path in place of a process substitution
+            // before expanding; one that is left is somewhere the plan does
+            // not allow it.
+            WordPart::ProcSub(sub) => {
+                return Err(ExpandError {
+                    span: sub.span,
+                    message: "a process substitution is not allowed here".into(),
+                    help: None,
+                });
+            }
         }
     }
     Ok(())

@@ -24,10 +24,10 @@ use crate::transport::Transport;
 pub fn build(pipeline: &Pipeline, context: &Context) -> Result<Plan, PlanError> {
     let mut edges = Vec::with_capacity(pipeline.connectors.len());
     for (i, connector) in pipeline.connectors.iter().enumerate() {
-        if let Some((_, span)) = &connector.attributes {
+        if let Some(attributes) = &connector.attributes {
             return Err(PlanError::new(
                 PlanErrorKind::Usage,
-                *span,
+                attributes.span,
                 "edge attributes `|[...]` are not supported yet",
             )
             .help("write a plain `|` (a space before `[` makes it the `[` command)"));
@@ -39,7 +39,7 @@ pub fn build(pipeline: &Pipeline, context: &Context) -> Result<Plan, PlanError> 
                 ConnectorKind::Stdout => Carries::Stdout,
                 ConnectorKind::StdoutAndStderr => Carries::StdoutAndStderr,
             },
-            transport: Transport::Pipe,
+            transport: Transport::default(),
         });
     }
     let count = pipeline.stages.len();

@@ -5,7 +5,8 @@
 
 use super::span::Span;
 
-/// A whole expression: stages joined by connectors.
+/// A whole expression, or the inside of `<(...)`: stages joined by
+/// connectors.
 /// Invariant: `connectors.len() + 1 == stages.len()`, and `stages` is not empty.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pipeline {
@@ -17,8 +18,24 @@ pub struct Pipeline {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Connector {
     pub kind: ConnectorKind,
-    /// The text between `[` and `]` of `|[...]`, reserved for edge attributes.
-    pub attributes: Option<(String, Span)>,
+    /// The attributes written in `|[...]`, checked; `None` for a plain `|`.
+    pub attributes: Option<EdgeAttributes>,
+    /// The `|` or `|&`, without the attributes.
+    pub span: Span,
+}
+
+/// The attributes of one edge, `|[fifo,size=1MiB]`, each with its span for
+/// errors found later (a plan that cannot honour one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdgeAttributes {
+    /// `pipe`, `fifo`, `sock` or `seqpacket`; `None` leaves the default
+    /// (`--via`, else a pipe).
+    pub transport: Option<(crate::transport::Kind, Span)>,
+    /// `size=SIZE`: the kernel buffer, in bytes.
+    pub size: Option<(u64, Span)>,
+    /// `duplex`: the reader's stdout flows back to the writer's stdin.
+    pub duplex: Option<Span>,
+    /// From `[` to `]`, both included.
     pub span: Span,
 }
 
@@ -66,6 +83,28 @@ pub enum WordPart {
     Literal { text: Vec<u8>, quoted: bool },
     /// A parameter expansion: `$NAME`, `${NAME...}`, `$1`, `"$@"`, ...
     Param(Box<ParamExpansion>),
+    /// A process substitution, `<(...)` or `>(...)`: the plan replaces it
+    /// with a path (`/dev/fd/N` or a FIFO) before expansion, so it is
+    /// never split nor globbed.
+    ProcSub(Box<ProcSub>),
+}
+
+/// `<(pipeline)` or `>(pipeline)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcSub {
+    pub direction: ProcSubDirection,
+    /// The inner expression, a full pipeline (it may hold more `<(...)`).
+    pub pipeline: Pipeline,
+    /// From `<(` or `>(` to the closing `)`, both included.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcSubDirection {
+    /// `<(...)`: the command reads what the inner pipeline writes.
+    Input,
+    /// `>(...)`: the inner pipeline reads what the command writes.
+    Output,
 }
 
 #[derive(Debug, Clone, PartialEq)]

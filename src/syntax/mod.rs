@@ -4,6 +4,7 @@
 //! operators, and every token carries a byte span for diagnostics.
 
 pub mod ast;
+pub mod attributes;
 mod continuation;
 pub mod error;
 pub mod lexer;

@@ -87,6 +87,10 @@ impl Parser {
                     span,
                 }) => {
                     self.pos += 1;
+                    let attributes = match attributes {
+                        Some((text, span)) => Some(super::attributes::parse(&text, span)?),
+                        None => None,
+                    };
                     self.skip_newlines();
                     connectors.push(Connector {
                         kind: if stderr_too {

@@ -28,14 +28,17 @@ pub fn check_dup_target(redirect: &Redirect) -> Result<(), SyntaxError> {
         return Ok(());
     }
     let parts = &redirect.target.parts;
-    if parts.iter().any(|p| matches!(p, WordPart::Param(_))) {
+    if parts
+        .iter()
+        .any(|p| matches!(p, WordPart::Param(_) | WordPart::ProcSub(_)))
+    {
         return Ok(());
     }
     let bytes: Vec<u8> = parts
         .iter()
         .flat_map(|p| match p {
             WordPart::Literal { text, .. } => text.as_slice(),
-            WordPart::Param(_) => &[],
+            WordPart::Param(_) | WordPart::ProcSub(_) => &[],
         })
         .copied()
         .collect();

@@ -58,9 +58,9 @@ fn lex_one_literal_word(quoted: &str) -> Result<String, TestCaseError> {
     for part in &word.parts {
         match part {
             WordPart::Literal { text: t, .. } => text.extend_from_slice(t),
-            WordPart::Param(p) => {
+            other => {
                 return Err(TestCaseError::fail(format!(
-                    "{quoted:?} has a parameter expansion: {p:?}"
+                    "{quoted:?} has an expansion: {other:?}"
                 )));
             }
         }
@@ -233,7 +233,7 @@ proptest! {
             .iter()
             .map(|p| match p {
                 WordPart::Literal { text, .. } => Ok(text.as_slice()),
-                WordPart::Param(p) => Err(TestCaseError::fail(format!("parameter {p:?}"))),
+                other => Err(TestCaseError::fail(format!("expansion {other:?}"))),
             })
             .collect::<Result<Vec<_>, _>>()?
             .concat();
