@@ -5,7 +5,46 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Parser, ValueEnum};
+
+use pipe_run::plan::ProcSubMode;
+use pipe_run::transport::Kind;
+
+/// `--via`: a transport kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Via {
+    Pipe,
+    Fifo,
+    Sock,
+    Seqpacket,
+}
+
+impl From<Via> for Kind {
+    fn from(via: Via) -> Kind {
+        match via {
+            Via::Pipe => Kind::Pipe,
+            Via::Fifo => Kind::Fifo,
+            Via::Sock => Kind::Sock,
+            Via::Seqpacket => Kind::Seqpacket,
+        }
+    }
+}
+
+/// `--procsub`: how substitutions are named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProcSub {
+    Devfd,
+    Fifo,
+}
+
+impl From<ProcSub> for ProcSubMode {
+    fn from(how: ProcSub) -> ProcSubMode {
+        match how {
+            ProcSub::Devfd => ProcSubMode::DevFd,
+            ProcSub::Fifo => ProcSubMode::Fifo,
+        }
+    }
+}
 
 pub const AFTER_HELP: &str = "\
 Examples:
@@ -85,6 +124,20 @@ pub struct Cli {
     /// one pipeline, and its status is already the pipeline's.
     #[arg(short = 'e', hide = true)]
     pub errexit: bool,
+
+    /// The transport of every `|` whose `|[...]` names none: `pipe` (the
+    /// default), `fifo` (a named FIFO in a private directory), `sock` (a
+    /// socketpair) or `seqpacket` (a socketpair that keeps each write one
+    /// message).
+    #[arg(long, value_name = "KIND", value_enum)]
+    pub via: Option<Via>,
+
+    /// How `<(...)` and `>(...)` in an argument are named: `devfd`
+    /// (`/dev/fd/N`, the default where the system has /dev/fd) or `fifo` (a
+    /// named FIFO in the run's private directory, for programs that close
+    /// the fds they inherit).
+    #[arg(long, value_name = "HOW", value_enum)]
+    pub procsub: Option<ProcSub>,
 
     /// Print the validated plan (programs, argv, connections, redirections)
     /// and run nothing.
