@@ -53,18 +53,28 @@ Examples:
   pipe-run 'make 2>&1 | tee build.log'
   pipe-run --explain 'sort < in.txt | uniq -c > out.txt'
   pipe-run -C build 'ls *.o | wc -l'
+  pipe-run 'diff <(sort a.txt) <(sort b.txt)'
+  pipe-run 'producer | tee >(gzip > out.gz) | wc -l'
+  pipe-run 'server |[sock,duplex] client'
+  pipe-run 'producer |[fifo,size=1MiB] consumer'
   SHELL := pipe-run        (in a Makefile: recipes run as pipe-run -c '...')
 
 Refused, with exit 2 and nothing run: ; & && || $(...) `...` $((...))
 ( ) { } here-documents, and keywords (if, for, while, case, !): run a
 shell as one stage for those: pipe-run 'sh -c \"cd src && ls\" | wc -l'
 
+Edge attributes, right after the pipe: |[pipe] |[fifo] |[sock]
+|[seqpacket], with duplex (sockets: the reader's stdout flows back to
+the writer's stdin) and size=SIZE (64KiB, 1MiB, bytes): a |[sock,size=1MiB] b
+
 Exit status:
   0      every stage succeeded
-  N      the status of the rightmost stage that failed (pipefail);
-         with --no-pipefail, the last stage's status
-  128+N  a stage killed by signal N; an earlier stage killed by
-         SIGPIPE counts as success (`yes | head -1` exits 0)
+  N      the status of the rightmost stage that failed (pipefail),
+         stages of <(...) and >(...) included; with --no-pipefail,
+         the main pipeline's last stage's status
+  128+N  a stage killed by signal N; a stage that writes into an
+         edge and is killed by SIGPIPE counts as success
+         (`yes | head -1` exits 0)
   2      syntax or usage error, a bad -C DIR, a redirection that
          cannot be done, or a pipeline that reads a file it
          truncates; nothing was run
@@ -81,9 +91,10 @@ The full manual: man pipe-run (in a source tree: man -l man/pipe-run.1).";
 /// Run a shell-style pipeline without a shell.
 ///
 /// pipe-run parses the expression (a POSIX sh subset: quoting, $VARIABLES,
-/// globs, redirections, `|` and `|&`), resolves every program and checks
-/// every redirection before anything runs, then runs the stages wired with
-/// pipes. Anything outside the subset is refused with an error pointing at it.
+/// globs, redirections, `|` and `|&`, process substitution), resolves every
+/// program and checks every redirection before anything runs, then runs the
+/// stages wired with pipes, FIFOs or socketpairs as each edge asks. Anything
+/// outside the subset is refused with an error pointing at it.
 #[derive(Debug, Parser)]
 #[command(
     name = "pipe-run",
