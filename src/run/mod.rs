@@ -7,26 +7,35 @@
 //!    supervisor through a self-pipe. The terminal's modes are saved
 //!    ([`terminal`]). With [`RunOptions::end_leftovers`], pipe-run becomes
 //!    the subreaper of everything the stages start ([`leftovers`]).
-//! 2. Every file the plan redirects to is opened (close-on-exec, numbered
-//!    above fd 9) before the first fork, and none is created or truncated
-//!    until all opens have succeeded ([`files`]); FIFOs are left to the
-//!    child, since their open blocks until another stage opens the other
-//!    end.
-//! 3. Stages are spawned left to right, in pipe-run's own process group:
-//!    pipe-run creates no group and never changes the terminal's
-//!    foreground, so Ctrl-C and Ctrl-Z reach pipe-run, its stages and
-//!    whoever shares the group (the calling script, `make`) alike, and no
-//!    stage leads a group holding other stages. Each edge is opened by its
-//!    transport just before its writer is spawned; the parent drops its
-//!    copy of each end right after the spawn that needed it, so the reader
-//!    sees EOF exactly when the writer (and its descendants) are done.
-//! 4. The [`supervisor`] sleeps until signals arrive, passes on to each
-//!    stage the signals sent to pipe-run alone, and reaps. When every stage
-//!    has ended, it ends what they left running (SIGTERM, then SIGKILL).
+//! 2. The run's private directory is made if the plan needs named FIFOs,
+//!    and every file the plan redirects to is opened (close-on-exec,
+//!    numbered above fd 9) before the first fork; none is created or
+//!    truncated until all opens have succeeded ([`files`]). FIFOs the user
+//!    redirects to are left to the child, since their open blocks until
+//!    another stage opens the other end.
+//! 3. Nodes are spawned in plan order (the order their text starts), in
+//!    pipe-run's own process group: pipe-run creates no group and never
+//!    changes the terminal's foreground, so Ctrl-C and Ctrl-Z reach
+//!    pipe-run, its stages and whoever shares the group (the calling
+//!    script, `make`) alike, and no stage leads a group holding other
+//!    stages. Each edge is opened by its transport when its first end is
+//!    needed ([`wiring`]); the child puts its ends on their fds in one
+//!    parallel move ([`fdmove`]), then applies its redirections in order;
+//!    the parent drops its copy of each end right after the spawn that
+//!    needed it, so a reader sees EOF exactly when its writers (and their
+//!    descendants) are done.
+//! 4. The [`event_loop`] sleeps until signals arrive or a forked child's
+//!    report pipe speaks, passes on to each stage the signals sent to
+//!    pipe-run alone, reaps, and releases named FIFOs whose other side
+//!    will never open them ([`fifos`]). When every stage has ended, it
+//!    ends what they left running (SIGTERM, then SIGKILL).
 //! 5. The terminal's modes are put back if a stage was killed by a signal,
-//!    signal handlers and mask are restored, and the [`Outcome`] returned.
-//!    If anything fails or panics midway, the [`stages::Stages`] guard kills
-//!    and reaps whatever was started.
+//!    signal handlers and mask are restored, the private directory is
+//!    removed, and the [`Outcome`] returned: facts only (pids, statuses,
+//!    times, the step that failed and its errno), which `report` puts into
+//!    words. If anything fails or panics midway, the [`stages::Stages`]
+//!    guard kills and reaps whatever was started, and the directory guard
+//!    then removes the directory.
 
 mod child;
 mod error;
