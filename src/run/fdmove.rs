@@ -8,7 +8,6 @@
 //! scratch fd above every fd in play. It runs in the parent, which may
 //! allocate; the child only replays the steps.
 
-use std::collections::HashMap;
 use std::os::fd::RawFd;
 
 /// One step for the child, in order.
@@ -73,42 +72,34 @@ pub fn plan(moves: &[(RawFd, RawFd)], keep: &[RawFd], floor: RawFd) -> Moves {
             out.renamed.push((k, to));
         }
     }
-    // How many pending moves still read each source.
-    let mut readers: HashMap<RawFd, usize> = HashMap::new();
-    for &(s, d) in &pending {
-        if s != d {
-            *readers.entry(s).or_default() += 1;
-        }
-    }
+    // Is `fd` still read by a pending move other than its own self-move?
+    // A child has a handful of moves, so a scan beats a map.
+    let still_read = |fd: RawFd, pending: &[(RawFd, RawFd)]| {
+        pending.iter().any(|&(s, d)| s == fd && d != fd)
+    };
     while !pending.is_empty() {
         // A move whose destination no other pending move still reads.
         let ready = pending
             .iter()
-            .position(|&(s, d)| readers.get(&d).copied().unwrap_or(0) == 0 || s == d);
+            .position(|&(s, d)| s == d || !still_read(d, &pending));
         if let Some(i) = ready {
             let (s, d) = pending.swap_remove(i);
-            if s == d {
+            out.steps.push(if s == d {
                 // Its own source: nothing may overwrite it later, since
                 // destinations are distinct.
-                out.steps.push(Step::Inherit(d));
+                Step::Inherit(d)
             } else {
-                out.steps.push(Step::Dup { from: s, to: d });
-                if let Some(n) = readers.get_mut(&s) {
-                    *n -= 1;
-                }
-            }
+                Step::Dup { from: s, to: d }
+            });
             continue;
         }
         // Only cycles are left: copy one source aside and read it there.
         let s = pending[0].0;
         let to = scratch();
         out.steps.push(Step::Park { from: s, to });
-        let moved = pending.iter_mut().filter(|m| m.0 == s).fold(0, |n, m| {
+        for m in pending.iter_mut().filter(|m| m.0 == s) {
             m.0 = to;
-            n + 1
-        });
-        readers.remove(&s);
-        readers.insert(to, moved);
+        }
     }
     out
 }
@@ -117,6 +108,7 @@ pub fn plan(moves: &[(RawFd, RawFd)], keep: &[RawFd], floor: RawFd) -> Moves {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::collections::HashMap;
 
     /// Replay `steps` on a model fd table: fd → (value, close-on-exec).
     fn replay(table: &mut HashMap<RawFd, (u32, bool)>, steps: &[Step]) {
