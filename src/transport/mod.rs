@@ -2,6 +2,9 @@
 //! opens its ends close-on-exec from birth.
 
 pub mod pipe;
+pub mod private_dir;
+
+pub use private_dir::PrivateDir;
 
 use std::io;
 use std::os::fd::OwnedFd;
