@@ -123,7 +123,7 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
     for (index, stage) in plan.stages.iter().enumerate() {
         let out = match plan.edge_out_of(index) {
             Some(edge) => {
-                let ends = edge.transport.open().doing("creating a pipe")?;
+                let ends = edge.transport.open(None).doing("creating a pipe")?.ends;
                 let reader = fds::above_floor(ends.reader).doing("creating a pipe")?;
                 let writer = fds::above_floor(ends.writer).doing("creating a pipe")?;
                 Some((reader, writer, edge.carries))

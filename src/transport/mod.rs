@@ -1,10 +1,14 @@
 //! Transports: how an edge moves bytes between two stages. Each transport
 //! opens its ends close-on-exec from birth.
 
+mod buffer_size;
 pub mod pipe;
 pub mod private_dir;
 
 pub use private_dir::PrivateDir;
+
+#[cfg(test)]
+mod tests;
 
 use std::io;
 use std::os::fd::OwnedFd;
@@ -64,9 +68,27 @@ pub struct Ends {
     pub writer: OwnedFd,
 }
 
+/// An edge opened: its ends, and what the kernel granted when `size` was
+/// asked and it gave less.
+#[derive(Debug)]
+pub struct Opened {
+    pub ends: Ends,
+    pub granted: Option<Granted>,
+}
+
+/// A kernel buffer smaller than asked, in bytes, for the runner to say once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Granted {
+    pub asked: u64,
+    pub got: u64,
+}
+
 impl Transport {
-    pub fn open(self) -> io::Result<Ends> {
-        pipe::open()
+    /// Open the edge, both ends close-on-exec and blocking. `dir` is the
+    /// run's private directory, for a FIFO.
+    pub fn open(self, dir: Option<&PrivateDir>) -> io::Result<Opened> {
+        let _ = dir;
+        pipe::open(self.size)
     }
 
     pub fn name(self) -> &'static str {
