@@ -2,9 +2,11 @@
 //! opens its ends close-on-exec from birth.
 
 mod buffer_size;
+pub mod fifo;
 pub mod pipe;
 pub mod private_dir;
 
+pub use fifo::{open_holder, remove_fifo};
 pub use private_dir::PrivateDir;
 
 #[cfg(test)]
@@ -87,8 +89,10 @@ impl Transport {
     /// Open the edge, both ends close-on-exec and blocking. `dir` is the
     /// run's private directory, for a FIFO.
     pub fn open(self, dir: Option<&PrivateDir>) -> io::Result<Opened> {
-        let _ = dir;
-        pipe::open(self.size)
+        match self.kind {
+            Kind::Fifo => fifo::open(dir, self.size),
+            _ => pipe::open(self.size),
+        }
     }
 
     pub fn name(self) -> &'static str {

@@ -4,7 +4,7 @@
 use std::ffi::{OsStr, OsString};
 use std::fs::OpenOptions;
 use std::io;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -110,6 +110,11 @@ impl PrivateDir {
                 Err(e) => return Err(e.into()),
             }
         }
+    }
+
+    /// The directory's fd, for `*at` calls on its entries.
+    pub(super) fn fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
     }
 
     /// Remove the entry `name`; one already gone is not an error.

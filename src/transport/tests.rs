@@ -134,3 +134,15 @@ fn a_pipe_tells_each_end_when_the_other_goes() {
     writer_sees_a_gone_reader(transport(Kind::Pipe, None));
     reader_sees_a_gone_writer(transport(Kind::Pipe, None));
 }
+
+#[test]
+fn a_fifo_carries_data() {
+    carries(transport(Kind::Fifo, None), 100_000);
+    carries(transport(Kind::Fifo, Some(1 << 20)), 100_000);
+}
+
+#[test]
+fn a_fifo_tells_each_end_when_the_other_goes() {
+    writer_sees_a_gone_reader(transport(Kind::Fifo, None));
+    reader_sees_a_gone_writer(transport(Kind::Fifo, None));
+}
