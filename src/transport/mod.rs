@@ -5,6 +5,7 @@ mod buffer_size;
 pub mod fifo;
 pub mod pipe;
 pub mod private_dir;
+pub mod socket;
 
 pub use fifo::{open_holder, remove_fifo};
 pub use private_dir::PrivateDir;
@@ -14,6 +15,8 @@ mod tests;
 
 use std::io;
 use std::os::fd::OwnedFd;
+
+use nix::sys::socket::SockType;
 
 /// The kind of kernel object that carries an edge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -89,9 +92,17 @@ impl Transport {
     /// Open the edge, both ends close-on-exec and blocking. `dir` is the
     /// run's private directory, for a FIFO.
     pub fn open(self, dir: Option<&PrivateDir>) -> io::Result<Opened> {
+        if self.duplex && !self.kind.is_socket() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("a {} edge cannot be duplex", self.name()),
+            ));
+        }
         match self.kind {
+            Kind::Pipe => pipe::open(self.size),
             Kind::Fifo => fifo::open(dir, self.size),
-            _ => pipe::open(self.size),
+            Kind::Sock => socket::open(SockType::Stream, self.size, self.duplex),
+            Kind::Seqpacket => socket::open(SockType::SeqPacket, self.size, self.duplex),
         }
     }
 

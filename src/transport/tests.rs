@@ -3,10 +3,11 @@
 
 use std::fs::File;
 use std::io::{self, Read, Write};
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::thread;
 
 use nix::sys::signal::{SigSet, SigmaskHow, Signal, pthread_sigmask};
+use nix::sys::socket::{Shutdown, shutdown};
 
 use super::{Kind, PrivateDir, Transport};
 
@@ -145,4 +146,83 @@ fn a_fifo_carries_data() {
 fn a_fifo_tells_each_end_when_the_other_goes() {
     writer_sees_a_gone_reader(transport(Kind::Fifo, None));
     reader_sees_a_gone_writer(transport(Kind::Fifo, None));
+}
+
+#[test]
+fn a_stream_socket_carries_data() {
+    carries(transport(Kind::Sock, None), 100_000);
+    carries(transport(Kind::Sock, Some(256 * 1024)), 100_000);
+    carries(transport(Kind::Sock, Some(4096)), 100_000);
+}
+
+#[test]
+fn a_seqpacket_socket_carries_data() {
+    // Each write is one message, which must fit the sending buffer.
+    carries(transport(Kind::Seqpacket, None), 32 * 1024);
+    carries(transport(Kind::Seqpacket, Some(256 * 1024)), 32 * 1024);
+}
+
+#[test]
+fn a_socket_tells_each_end_when_the_other_goes() {
+    for kind in [Kind::Sock, Kind::Seqpacket] {
+        writer_sees_a_gone_reader(transport(kind, None));
+        reader_sees_a_gone_writer(transport(kind, None));
+    }
+}
+
+#[test]
+fn a_one_way_socket_carries_nothing_back() {
+    for kind in [Kind::Sock, Kind::Seqpacket] {
+        let opened = transport(kind, None).open(None).unwrap();
+        let (reader, writer) = (opened.ends.reader, opened.ends.writer);
+        let error = thread::spawn(move || {
+            block_sigpipe();
+            File::from(reader).write(b"back").unwrap_err()
+        })
+        .join()
+        .unwrap();
+        assert_eq!(error.raw_os_error(), Some(libc::EPIPE), "{kind:?}");
+        let mut back = Vec::new();
+        File::from(writer).read_to_end(&mut back).unwrap();
+        assert!(back.is_empty(), "{kind:?}");
+    }
+}
+
+#[test]
+fn a_duplex_socket_carries_data_both_ways() {
+    for (kind, most) in [(Kind::Sock, 100_000), (Kind::Seqpacket, 32 * 1024)] {
+        for size in [None, Some(128 * 1024)] {
+            let duplex = Transport {
+                kind,
+                size,
+                duplex: true,
+            };
+            let opened = duplex.open(None).unwrap();
+            let (left, right) = (opened.ends.writer, opened.ends.reader);
+            let rightward = data(1, TOTAL);
+            let leftward = data(2, TOTAL);
+            let expected = [
+                (fnv(FNV_START, &rightward), TOTAL),
+                (fnv(FNV_START, &leftward), TOTAL),
+            ];
+            // Each end writes and reads at once, in two threads, and says it
+            // is done writing with shutdown(SHUT_WR) while still reading.
+            let talk = |end: OwnedFd, bytes: Vec<u8>| {
+                let reading = end.try_clone().unwrap();
+                let writing = thread::spawn(move || {
+                    let done = end.try_clone().unwrap();
+                    send(end, &bytes, most).unwrap();
+                    shutdown(done.as_raw_fd(), Shutdown::Write).unwrap();
+                });
+                let heard = thread::spawn(move || receive(reading));
+                (writing, heard)
+            };
+            let (left_writing, left_heard) = talk(left, rightward);
+            let (right_writing, right_heard) = talk(right, leftward);
+            left_writing.join().unwrap();
+            right_writing.join().unwrap();
+            let got = [right_heard.join().unwrap(), left_heard.join().unwrap()];
+            assert_eq!(got, expected, "{duplex:?}");
+        }
+    }
 }
