@@ -141,9 +141,20 @@ impl Joined {
         match &mut token.kind {
             TokenKind::Word(word) => self.remap_word(word),
             TokenKind::Pipe {
-                attributes: Some((_, span)),
+                attributes: Some(attributes),
                 ..
-            } => *span = self.original(*span),
+            } => {
+                attributes.span = self.original(attributes.span);
+                if let Some((_, span)) = &mut attributes.transport {
+                    *span = self.original(*span);
+                }
+                if let Some((_, span)) = &mut attributes.size {
+                    *span = self.original(*span);
+                }
+                if let Some(span) = &mut attributes.duplex {
+                    *span = self.original(*span);
+                }
+            }
             _ => {}
         }
     }

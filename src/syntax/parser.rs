@@ -87,10 +87,6 @@ impl Parser {
                     span,
                 }) => {
                     self.pos += 1;
-                    let attributes = match attributes {
-                        Some((text, span)) => Some(super::attributes::parse(&text, span)?),
-                        None => None,
-                    };
                     self.skip_newlines();
                     connectors.push(Connector {
                         kind: if stderr_too {
@@ -322,6 +318,29 @@ mod tests {
         assert!(parse("echo if").is_ok());
         assert!(parse("'if' x").is_ok());
         assert!(parse("{ ls").is_err());
+    }
+
+    #[test]
+    fn edge_attributes_on_connectors() {
+        let p = parse("a |[fifo,size=64K] b |& c").unwrap();
+        let a = p.connectors[0].attributes.as_ref().unwrap();
+        assert_eq!(
+            a.transport.map(|(k, _)| k),
+            Some(crate::transport::Kind::Fifo)
+        );
+        assert_eq!(a.size, Some((65536, Span::new(9, 17))));
+        assert_eq!(a.span, Span::new(3, 18));
+        assert_eq!(p.connectors[0].span, Span::new(2, 3));
+        assert_eq!(p.connectors[1].attributes, None);
+        assert_eq!(p.connectors[1].span, Span::new(21, 23));
+        assert_eq!(p.stages[1].span, Span::new(19, 20));
+        // A bad attribute is refused at the item, after what comes first.
+        assert_eq!(
+            parse("a |[fifo,duplex] b").unwrap_err().span,
+            Span::new(9, 15)
+        );
+        assert_eq!(parse("{ a |[fast] b").unwrap_err().span, Span::new(0, 1));
+        assert_eq!(parse("a |[fifo]").unwrap_err().span, Span::new(2, 3));
     }
 
     #[test]

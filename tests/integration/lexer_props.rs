@@ -126,8 +126,8 @@ fn check_token_spans(text: &str, tokens: &[Token]) -> Result<(), TestCaseError> 
                     slice,
                     text
                 );
-                if let Some((_, span)) = attributes {
-                    check_span(text, *span, "edge attributes")?;
+                if let Some(attributes) = attributes {
+                    check_span(text, attributes.span, "edge attributes")?;
                 }
             }
             TokenKind::Redirect { .. } => {

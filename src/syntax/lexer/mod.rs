@@ -10,7 +10,7 @@ mod dollar_quote;
 #[cfg(test)]
 mod tests;
 
-use super::ast::{ParamExpansion, RedirOp, Word, WordPart};
+use super::ast::{EdgeAttributes, ParamExpansion, RedirOp, Word, WordPart};
 use super::continuation::join;
 use super::error::{SHELL_HINT, SyntaxError};
 use super::span::Span;
@@ -210,7 +210,13 @@ impl<'a> Lexer<'a> {
                 self.pos += 1;
                 TokenKind::Newline
             }
-            b'|' => self.pipe()?,
+            b'|' => {
+                let (kind, end) = self.pipe()?;
+                return Ok(Some(Token {
+                    kind,
+                    span: Span::new(start, end),
+                }));
+            }
             b'&' => return Err(self.ampersand()),
             b';' => {
                 let len = if self.peek_at(1) == Some(b';') { 2 } else { 1 };
@@ -242,7 +248,9 @@ impl<'a> Lexer<'a> {
         }))
     }
 
-    fn pipe(&mut self) -> Result<TokenKind, SyntaxError> {
+    /// `|` or `|&` at `pos`, and its attributes; also where the operator
+    /// ends, since the token is the operator alone.
+    fn pipe(&mut self) -> Result<(TokenKind, usize), SyntaxError> {
         let start = self.pos;
         self.pos += 1;
         match self.peek() {
@@ -258,30 +266,49 @@ impl<'a> Lexer<'a> {
             _ => {}
         }
         let stderr_too = self.pos - start == 2;
-        let mut attributes = None;
-        if self.peek() == Some(b'[') {
-            let open = self.pos;
-            match self.bytes[open..]
-                .iter()
-                .position(|&b| b == b']' || b == b'\n')
-            {
-                Some(len) if self.bytes[open + len] == b']' => {
-                    let inner = self.text[open + 1..open + len].to_string();
-                    self.pos = open + len + 1;
-                    attributes = Some((inner, Span::new(start, self.pos)));
-                }
-                _ => {
+        let op_end = self.pos;
+        let attributes = if self.peek() == Some(b'[') {
+            Some(self.edge_attributes()?)
+        } else {
+            None
+        };
+        Ok((
+            TokenKind::Pipe {
+                stderr_too,
+                attributes,
+            },
+            op_end,
+        ))
+    }
+
+    /// `[...]` at `pos`, right after a `|` or `|&`: it ends at the first
+    /// `]` on the line.
+    fn edge_attributes(&mut self) -> Result<EdgeAttributes, SyntaxError> {
+        let open = self.pos;
+        let mut inner = Vec::new();
+        let mut at = open + 1;
+        loop {
+            match self.bytes.get(at) {
+                Some(b']') => break,
+                Some(b'\n') | None => {
+                    if at > 0 && self.is_crlf(at - 1) {
+                        return Err(crlf(at - 1));
+                    }
                     return Err(SyntaxError::new(
                         Span::new(open, open + 1),
                         "unterminated edge attributes: `[` has no matching `]`",
+                    )
+                    .help(
+                        "close them on the same line, e.g. `|[fifo]`; \
+                         to run the `[` command instead, put a space after the `|`",
                     ));
                 }
+                Some(&b) => inner.push((at, b)),
             }
+            at += 1;
         }
-        Ok(TokenKind::Pipe {
-            stderr_too,
-            attributes,
-        })
+        self.pos = at + 1;
+        super::attributes::parse(&inner, Span::new(open, at + 1))
     }
 
     fn ampersand(&self) -> SyntaxError {

@@ -73,17 +73,65 @@ fn pipes_and_attributes() {
             attributes: None
         }
     ));
+    assert_eq!(tokens[1].span, Span::new(2, 4));
     match &tokens[3].kind {
         TokenKind::Pipe {
-            attributes: Some((a, span)),
-            ..
+            attributes: Some(a),
+            stderr_too: false,
         } => {
-            assert_eq!(a, "fifo");
-            assert_eq!(*span, Span::new(7, 14));
+            assert_eq!(a.span, Span::new(8, 14));
+            assert_eq!(
+                a.transport,
+                Some((crate::transport::Kind::Fifo, Span::new(9, 13)))
+            );
         }
         other => panic!("{other:?}"),
     }
+    // The token is the `|` alone; the attributes have their own span.
+    assert_eq!(tokens[3].span, Span::new(7, 8));
     assert!(matches!(tokens[6].kind, TokenKind::Word(_)));
+    let tokens = lex("a |&[sock,duplex] b").unwrap();
+    assert_eq!(tokens[1].span, Span::new(2, 4));
+    assert!(matches!(
+        &tokens[1].kind,
+        TokenKind::Pipe { stderr_too: true, attributes: Some(a) } if a.span == Span::new(4, 17)
+    ));
+}
+
+#[test]
+fn attributes_across_a_line_continuation() {
+    let tokens = lex("a |[fi\\\nfo,\\\nsize=1K] b").unwrap();
+    match &tokens[1].kind {
+        TokenKind::Pipe {
+            attributes: Some(a),
+            ..
+        } => {
+            assert_eq!(a.span, Span::new(3, 21));
+            assert_eq!(
+                a.transport,
+                Some((crate::transport::Kind::Fifo, Span::new(4, 10)))
+            );
+            assert_eq!(a.size, Some((1024, Span::new(13, 20))));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn unterminated_attributes() {
+    for text in ["a |[fifo", "a |[fifo\nb ]", "a |[ -f x"] {
+        let err = lex(text).unwrap_err();
+        assert_eq!(err.span, Span::new(3, 4), "{text}");
+        assert_eq!(
+            err.message, "unterminated edge attributes: `[` has no matching `]`",
+            "{text}"
+        );
+        assert!(err.help.unwrap().contains("`[` command"), "{text}");
+    }
+    let err = lex("a |[fifo\r\n] b").unwrap_err();
+    assert_eq!(err.span, Span::new(8, 9));
+    // An attribute error comes from the lexer, at the item.
+    assert_eq!(lex("a |[fast] b").unwrap_err().span, Span::new(4, 8));
 }
 
 #[test]
