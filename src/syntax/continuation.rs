@@ -3,7 +3,7 @@
 //! it first keeps the lexer simple; the offset map takes spans back to the
 //! text the user wrote, so carets stay in the right column.
 
-use super::ast::{ParamOp, Word, WordPart};
+use super::ast::{EdgeAttributes, ParamOp, Pipeline, Word, WordPart};
 use super::span::Span;
 use super::token::{Token, TokenKind};
 
@@ -143,37 +143,69 @@ impl Joined {
             TokenKind::Pipe {
                 attributes: Some(attributes),
                 ..
-            } => {
-                attributes.span = self.original(attributes.span);
-                if let Some((_, span)) = &mut attributes.transport {
-                    *span = self.original(*span);
-                }
-                if let Some((_, span)) = &mut attributes.size {
-                    *span = self.original(*span);
-                }
-                if let Some(span) = &mut attributes.duplex {
-                    *span = self.original(*span);
-                }
-            }
+            } => self.remap_attributes(attributes),
             _ => {}
+        }
+    }
+
+    fn remap_attributes(&self, attributes: &mut EdgeAttributes) {
+        attributes.span = self.original(attributes.span);
+        if let Some((_, span)) = &mut attributes.transport {
+            *span = self.original(*span);
+        }
+        if let Some((_, span)) = &mut attributes.size {
+            *span = self.original(*span);
+        }
+        if let Some(span) = &mut attributes.duplex {
+            *span = self.original(*span);
         }
     }
 
     fn remap_word(&self, word: &mut Word) {
         word.span = self.original(word.span);
         for part in &mut word.parts {
-            if let WordPart::Param(p) = part {
-                p.span = self.original(p.span);
-                match &mut p.op {
-                    ParamOp::Default { word, .. }
-                    | ParamOp::Alternative { word, .. }
-                    | ParamOp::Error {
-                        word: Some(word), ..
+            match part {
+                WordPart::Param(p) => {
+                    p.span = self.original(p.span);
+                    match &mut p.op {
+                        ParamOp::Default { word, .. }
+                        | ParamOp::Alternative { word, .. }
+                        | ParamOp::Error {
+                            word: Some(word), ..
+                        }
+                        | ParamOp::TrimPrefix { pattern: word, .. }
+                        | ParamOp::TrimSuffix { pattern: word, .. } => self.remap_word(word),
+                        _ => {}
                     }
-                    | ParamOp::TrimPrefix { pattern: word, .. }
-                    | ParamOp::TrimSuffix { pattern: word, .. } => self.remap_word(word),
-                    _ => {}
                 }
+                WordPart::ProcSub(sub) => {
+                    sub.span = self.original(sub.span);
+                    self.remap_pipeline(&mut sub.pipeline);
+                }
+                WordPart::Literal { .. } => {}
+            }
+        }
+    }
+
+    fn remap_pipeline(&self, pipeline: &mut Pipeline) {
+        for connector in &mut pipeline.connectors {
+            connector.span = self.original(connector.span);
+            if let Some(attributes) = &mut connector.attributes {
+                self.remap_attributes(attributes);
+            }
+        }
+        for stage in &mut pipeline.stages {
+            stage.span = self.original(stage.span);
+            for assignment in &mut stage.assignments {
+                assignment.span = self.original(assignment.span);
+                self.remap_word(&mut assignment.value);
+            }
+            for word in &mut stage.words {
+                self.remap_word(word);
+            }
+            for redirect in &mut stage.redirects {
+                redirect.span = self.original(redirect.span);
+                self.remap_word(&mut redirect.target);
             }
         }
     }

@@ -20,10 +20,21 @@ use super::token::{Token, TokenKind};
 /// ```
 pub fn parse(text: &str) -> Result<Pipeline, SyntaxError> {
     let (tokens, pending) = lex_partial(text);
+    parse_tokens(tokens, pending, text.len())
+}
+
+/// The pipeline that `tokens` make. `pending` is the lexer's error after
+/// the last of them, if it stopped early; `end` is where the text ends
+/// (the whole expression's, or the `)` of a process substitution).
+pub(super) fn parse_tokens(
+    tokens: Vec<Token>,
+    pending: Option<SyntaxError>,
+    end: usize,
+) -> Result<Pipeline, SyntaxError> {
     let mut parser = Parser {
         tokens,
         pos: 0,
-        end: text.len(),
+        end,
         pending,
     };
     let pipeline = parser.pipeline()?;
@@ -137,6 +148,7 @@ impl Parser {
                     self.pos += 1;
                     if words.is_empty() {
                         if let Some(assignment) = as_assignment(&word) {
+                            check_assigned(&assignment)?;
                             assignments.push(assignment);
                         } else {
                             if assignments.is_empty() && redirects.is_empty() {
@@ -248,6 +260,25 @@ fn as_assignment(word: &Word) -> Option<Assignment> {
     })
 }
 
+/// Refuse a process substitution in an assignment's value (`A=<(cmd)`):
+/// the plan runs one only for an argument or a redirection.
+fn check_assigned(assignment: &Assignment) -> Result<(), SyntaxError> {
+    match assignment.value.parts.iter().find_map(|p| match p {
+        WordPart::ProcSub(sub) => Some(sub.span),
+        _ => None,
+    }) {
+        Some(span) => Err(SyntaxError::new(
+            span,
+            format!(
+                "a process substitution cannot be assigned to `{}`",
+                assignment.name
+            ),
+        )
+        .help("pass it to the command as an argument instead: `cmd <(...)`")),
+        None => Ok(()),
+    }
+}
+
 fn check_reserved(word: &Word) -> Result<(), SyntaxError> {
     if let [
         WordPart::Literal {
@@ -341,6 +372,41 @@ mod tests {
         );
         assert_eq!(parse("{ a |[fast] b").unwrap_err().span, Span::new(0, 1));
         assert_eq!(parse("a |[fifo]").unwrap_err().span, Span::new(2, 3));
+    }
+
+    #[test]
+    fn process_substitutions_in_arguments_and_redirections() {
+        let p = parse("diff <(sort a | uniq) b < <(c) A=<(d)").unwrap();
+        let stage = &p.stages[0];
+        assert_eq!(stage.words.len(), 4);
+        let WordPart::ProcSub(sub) = &stage.words[1].parts[0] else {
+            panic!("{stage:?}");
+        };
+        assert_eq!(sub.pipeline.stages.len(), 2);
+        assert_eq!(sub.pipeline.stages[1].span, Span::new(16, 20));
+        assert!(matches!(
+            stage.redirects[0].target.parts[..],
+            [WordPart::ProcSub(_)]
+        ));
+        assert!(parse("cat <&<(a)").is_ok(), "checked once expanded");
+    }
+
+    #[test]
+    fn process_substitutions_are_not_assigned() {
+        for (text, span) in [
+            ("A=<(x) cmd", Span::new(2, 6)),
+            ("A=b>(x) cmd", Span::new(3, 7)),
+            ("cat <(A=<(x) cmd)", Span::new(8, 12)),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert_eq!(err.span, span, "{text}");
+            assert_eq!(
+                err.message, "a process substitution cannot be assigned to `A`",
+                "{text}"
+            );
+        }
+        let p = parse("A=b cmd A=<(x)").unwrap();
+        assert_eq!(p.stages[0].assignments.len(), 1);
     }
 
     #[test]

@@ -316,13 +316,13 @@ fn reserved_future_syntax_is_refused_as_not_supported_yet() {
         refusal(
             "touch MARKER | diff <(ls) b",
             "<(ls)",
-            &["not supported yet"],
+            &["not supported yet", "process substitution"],
             false,
         ),
         refusal(
             "touch MARKER | tee >(cat)",
             ">(cat)",
-            &["not supported yet"],
+            &["not supported yet", "process substitution"],
             false,
         ),
     ]);

@@ -7,10 +7,11 @@
 
 mod dollar;
 mod dollar_quote;
+mod proc_sub;
 #[cfg(test)]
 mod tests;
 
-use super::ast::{EdgeAttributes, ParamExpansion, RedirOp, Word, WordPart};
+use super::ast::{EdgeAttributes, ParamExpansion, ProcSub, RedirOp, Word, WordPart};
 use super::continuation::join;
 use super::error::{SHELL_HINT, SyntaxError};
 use super::span::Span;
@@ -37,19 +38,18 @@ pub fn lex_partial(text: &str) -> (Vec<Token>, Option<SyntaxError>) {
         bytes: joined.text.as_bytes(),
         pos: 0,
         depth: 0,
+        in_proc_sub: false,
     };
-    let mut tokens = Vec::new();
-    let error = loop {
-        match lexer.next_token() {
-            Ok(Some(mut token)) => {
-                joined.remap_token(&mut token);
-                tokens.push(token);
-            }
-            Ok(None) => break None,
-            Err(mut err) => {
-                err.span = joined.original(err.span);
-                break Some(err);
-            }
+    let (mut tokens, stop) = lexer.tokens();
+    for token in &mut tokens {
+        joined.remap_token(token);
+    }
+    let error = match stop {
+        Stop::End => None,
+        Stop::Close => unreachable!("a `)` closes a process substitution only inside one"),
+        Stop::Error(mut err) => {
+            err.span = joined.original(err.span);
+            Some(err)
         }
     };
     let error = match nul {
@@ -66,8 +66,19 @@ struct Lexer<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
-    /// How many `${` the lexer is inside of.
+    /// How many `${` and `<(` the lexer is inside of.
     depth: usize,
+    /// Reading the inside of `<(...)`: an unquoted `)` ends it.
+    in_proc_sub: bool,
+}
+
+/// Why [`Lexer::tokens`] stopped.
+enum Stop {
+    /// The end of the text.
+    End,
+    /// A `)` that ends a process substitution, at `pos`.
+    Close,
+    Error(SyntaxError),
 }
 
 /// Where a word is being read: it decides what ends it and what `\` escapes.
@@ -125,6 +136,10 @@ impl Parts {
 
     fn param(&mut self, p: ParamExpansion) {
         self.parts.push(WordPart::Param(Box::new(p)));
+    }
+
+    fn proc_sub(&mut self, p: ProcSub) {
+        self.parts.push(WordPart::ProcSub(Box::new(p)));
     }
 }
 
@@ -187,9 +202,26 @@ impl<'a> Lexer<'a> {
         &self.text[pos..pos + c]
     }
 
-    fn next_token(&mut self) -> Result<Option<Token>, SyntaxError> {
-        // Blanks and comments separate tokens (`\`-newline is gone already:
-        // see `continuation`).
+    /// Tokens up to the end of the text, an error, or (inside `<(...)`)
+    /// the closing `)`.
+    fn tokens(&mut self) -> (Vec<Token>, Stop) {
+        let mut tokens = Vec::new();
+        loop {
+            self.skip_blanks_and_comments();
+            match self.peek() {
+                None => return (tokens, Stop::End),
+                Some(b')') if self.in_proc_sub => return (tokens, Stop::Close),
+                Some(_) => match self.next_token() {
+                    Ok(token) => tokens.push(token),
+                    Err(err) => return (tokens, Stop::Error(err)),
+                },
+            }
+        }
+    }
+
+    /// Blanks and comments separate tokens (`\`-newline is gone already:
+    /// see `continuation`).
+    fn skip_blanks_and_comments(&mut self) {
         loop {
             match self.peek() {
                 Some(b) if is_blank(b) => self.pos += 1,
@@ -201,9 +233,13 @@ impl<'a> Lexer<'a> {
                 _ => break,
             }
         }
+    }
+
+    /// The token at `pos`, which is neither a blank nor the end.
+    fn next_token(&mut self) -> Result<Token, SyntaxError> {
         let start = self.pos;
         let Some(b) = self.peek() else {
-            return Ok(None);
+            unreachable!("`tokens` stops at the end of the text");
         };
         let kind = match b {
             b'\n' => {
@@ -212,10 +248,10 @@ impl<'a> Lexer<'a> {
             }
             b'|' => {
                 let (kind, end) = self.pipe()?;
-                return Ok(Some(Token {
+                return Ok(Token {
                     kind,
                     span: Span::new(start, end),
-                }));
+                });
             }
             b'&' => return Err(self.ampersand()),
             b';' => {
@@ -235,17 +271,22 @@ impl<'a> Lexer<'a> {
                     SHELL_HINT,
                 ));
             }
-            b'<' | b'>' => self.redirect(None)?,
-            b'0'..=b'9' if matches!(self.peek_at(1), Some(b'<' | b'>')) => {
+            // `<(` and `>(` start a word: a process substitution.
+            b'<' | b'>' if self.peek_at(1) != Some(b'(') => self.redirect(None)?,
+            // `2<(x)` is a word too, as in bash: `2` then a substitution.
+            b'0'..=b'9'
+                if matches!(self.peek_at(1), Some(b'<' | b'>'))
+                    && self.peek_at(2) != Some(b'(') =>
+            {
                 self.pos += 1;
                 self.redirect(Some(u32::from(b - b'0')))?
             }
             _ => TokenKind::Word(self.word(Context::Unquoted)?),
         };
-        Ok(Some(Token {
+        Ok(Token {
             kind,
             span: self.span_from(start),
-        }))
+        })
     }
 
     /// `|` or `|&` at `pos`, and its attributes; also where the operator
@@ -346,13 +387,6 @@ impl<'a> Lexer<'a> {
                 "here-documents and here-strings are not supported",
                 "feed the text from a file with `< file`, or from a stage: printf '%s\\n' ... |",
             ));
-        } else if self.starts_with("<(") || self.starts_with(">(") {
-            return Err(self.refuse(
-                start,
-                2,
-                "process substitution is not supported yet",
-                "use a named pipe (mkfifo) or a temporary file for now",
-            ));
         } else if self.starts_with("<&") {
             (RedirOp::DupIn, 2)
         } else if self.starts_with("<>") {
@@ -380,6 +414,17 @@ impl<'a> Lexer<'a> {
         while let Some(b) = self.peek() {
             match b {
                 b'}' if context != Context::Unquoted => break,
+                b'<' | b'>' if !in_quotes && self.peek_at(1) == Some(b'(') => {
+                    if context == Context::Brace {
+                        return Err(self.refuse(
+                            self.pos,
+                            2,
+                            "process substitution is not supported inside `${...}`",
+                            "write it as a word of its own, outside the `${...}`",
+                        ));
+                    }
+                    self.proc_sub(&mut parts)?;
+                }
                 b if context == Context::Unquoted && is_word_end(b) => break,
                 b'\\' if !in_quotes && self.is_crlf(self.pos + 1) => {
                     return Err(crlf(self.pos + 1));
