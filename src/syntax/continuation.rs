@@ -8,7 +8,7 @@ use super::span::Span;
 use super::token::{Token, TokenKind};
 
 pub struct Joined {
-    pub text: String,
+    pub text: Vec<u8>,
     /// Positions in `text` before which a `\`-newline pair was removed.
     removed_before: Vec<usize>,
 }
@@ -25,11 +25,10 @@ enum State {
 }
 
 /// Remove every `\`-newline that sh would remove.
-pub fn join(text: &str) -> Joined {
-    let bytes = text.as_bytes();
-    if !text.contains("\\\n") {
+pub fn join(bytes: &[u8]) -> Joined {
+    if !bytes.windows(2).any(|w| w == b"\\\n") {
         return Joined {
-            text: text.to_string(),
+            text: bytes.to_vec(),
             removed_before: Vec::new(),
         };
     }
@@ -104,8 +103,7 @@ pub fn join(text: &str) -> Joined {
         i += 1;
     }
     Joined {
-        // Only whole ASCII pairs were removed, so the text is still UTF-8.
-        text: String::from_utf8(out).expect("removing ASCII pairs keeps UTF-8 valid"),
+        text: out,
         removed_before,
     }
 }
@@ -217,26 +215,38 @@ mod tests {
 
     #[test]
     fn removes_outside_single_quotes_only() {
-        assert_eq!(join("a\\\nb '\\\n' \"\\\n\"").text, "ab '\\\n' \"\"");
-        assert_eq!(join("a\\\\\nb").text, "a\\\\\nb");
-        assert_eq!(join("# c \\\nx").text, "# c \\\nx");
+        assert_eq!(
+            join("a\\\nb '\\\n' \"\\\n\"".as_bytes()).text,
+            "ab '\\\n' \"\"".as_bytes()
+        );
+        assert_eq!(join("a\\\\\nb".as_bytes()).text, "a\\\\\nb".as_bytes());
+        assert_eq!(join("# c \\\nx".as_bytes()).text, "# c \\\nx".as_bytes());
         // Neither an escaped blank nor `${` makes `#` start a comment.
-        assert_eq!(join("a\\ #$HO\\\nME").text, "a\\ #$HOME");
-        assert_eq!(join("${x-a #$HO\\\nME}").text, "${x-a #$HOME}");
+        assert_eq!(
+            join("a\\ #$HO\\\nME".as_bytes()).text,
+            "a\\ #$HOME".as_bytes()
+        );
+        assert_eq!(
+            join("${x-a #$HO\\\nME}".as_bytes()).text,
+            "${x-a #$HOME}".as_bytes()
+        );
     }
 
     #[test]
     fn dollar_single_quotes_keep_backslash_newline() {
         // `\'` does not end `$'...'`, so the `\`-newline after it is outside.
-        assert_eq!(join("$'a\\\nb' $'\\'' c\\\nd").text, "$'a\\\nb' $'\\'' cd");
-        assert_eq!(join("\"$'\\\n'\"").text, "\"$''\"");
-        assert_eq!(join("$$'\\\n'").text, "$$'\\\n'");
+        assert_eq!(
+            join("$'a\\\nb' $'\\'' c\\\nd".as_bytes()).text,
+            "$'a\\\nb' $'\\'' cd".as_bytes()
+        );
+        assert_eq!(join("\"$'\\\n'\"".as_bytes()).text, "\"$''\"".as_bytes());
+        assert_eq!(join("$$'\\\n'".as_bytes()).text, "$$'\\\n'".as_bytes());
     }
 
     #[test]
     fn spans_map_back() {
-        let j = join("ab\\\ncd ef");
-        assert_eq!(j.text, "abcd ef");
+        let j = join(b"ab\\\ncd ef");
+        assert_eq!(j.text, b"abcd ef");
         assert_eq!(j.original(Span::new(0, 4)), Span::new(0, 6));
         assert_eq!(j.original(Span::new(5, 7)), Span::new(7, 9));
         assert_eq!(j.original(Span::new(2, 4)), Span::new(4, 6));

@@ -14,11 +14,17 @@ use super::token::{Token, TokenKind};
 
 /// Parse an expression into its syntax tree.
 ///
+/// The text is bytes (a `&str`, a `String` or a `Vec<u8>` will do): the
+/// syntax is ASCII, and literal text may hold any byte, UTF-8 or not.
+///
 /// ```
 /// let pipeline = pipe_run::syntax::parse("ls -l | grep txt").unwrap();
 /// assert_eq!(pipeline.stages.len(), 2);
+/// let pipeline = pipe_run::syntax::parse(b"cat \xff.txt").unwrap();
+/// assert_eq!(pipeline.stages[0].words.len(), 2);
 /// ```
-pub fn parse(text: &str) -> Result<Pipeline, SyntaxError> {
+pub fn parse(text: impl AsRef<[u8]>) -> Result<Pipeline, SyntaxError> {
+    let text = text.as_ref();
     let (tokens, pending) = lex_partial(text);
     parse_tokens(tokens, pending, text.len())
 }

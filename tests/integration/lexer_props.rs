@@ -162,7 +162,7 @@ proptest! {
             check_error(&text, &err)?;
             // Rendering the caret for any error must not panic either.
             let shown = render(
-                &Source { text: &text, origin: None },
+                &Source { text: text.as_bytes(), origin: None },
                 err.span,
                 &err.message,
                 err.help.as_deref(),

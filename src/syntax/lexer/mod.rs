@@ -18,8 +18,11 @@ use super::span::Span;
 use super::token::{Token, TokenKind};
 
 /// Split `text` into tokens. Comments and `\`-newline are dropped.
-pub fn lex(text: &str) -> Result<Vec<Token>, SyntaxError> {
-    match lex_partial(text) {
+///
+/// The text is bytes: only the syntax is ASCII, and literal text may hold
+/// any byte (file names are bytes), so it need not be UTF-8.
+pub fn lex(text: impl AsRef<[u8]>) -> Result<Vec<Token>, SyntaxError> {
+    match lex_partial(text.as_ref()) {
         (tokens, None) => Ok(tokens),
         (_, Some(err)) => Err(err),
     }
@@ -28,14 +31,13 @@ pub fn lex(text: &str) -> Result<Vec<Token>, SyntaxError> {
 /// The tokens up to the first error, and that error. The parser looks at
 /// the tokens first, so that `{ a; }` is refused as a group (at `{`), not
 /// for its `;`.
-pub fn lex_partial(text: &str) -> (Vec<Token>, Option<SyntaxError>) {
+pub fn lex_partial(text: &[u8]) -> (Vec<Token>, Option<SyntaxError>) {
     // No argument can hold a NUL byte (a `-f` file might): refuse it where
     // it is, whatever comes before it.
-    let nul = text.find('\0');
+    let nul = text.iter().position(|&b| b == 0);
     let joined = join(&text[..nul.unwrap_or(text.len())]);
     let mut lexer = Lexer {
-        text: &joined.text,
-        bytes: joined.text.as_bytes(),
+        bytes: &joined.text,
         pos: 0,
         depth: 0,
         in_proc_sub: false,
@@ -63,7 +65,6 @@ pub fn lex_partial(text: &str) -> (Vec<Token>, Option<SyntaxError>) {
 }
 
 struct Lexer<'a> {
-    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
     /// How many `${` and `<(` the lexer is inside of.
@@ -102,10 +103,6 @@ struct Parts {
 impl Parts {
     fn new() -> Parts {
         Parts { parts: Vec::new() }
-    }
-
-    fn literal(&mut self, s: &str, quoted: bool) {
-        self.bytes(s.as_bytes(), quoted);
     }
 
     fn bytes(&mut self, s: &[u8], quoted: bool) {
@@ -196,10 +193,16 @@ impl<'a> Lexer<'a> {
         SyntaxError::new(Span::new(start, start + len), message).help(help)
     }
 
-    /// The full UTF-8 character at `pos`, as a string slice.
-    fn char_at(&self, pos: usize) -> &'a str {
-        let c = self.text[pos..].chars().next().map_or(1, char::len_utf8);
-        &self.text[pos..pos + c]
+    /// The bytes of the character at `pos`: a whole UTF-8 sequence when
+    /// one starts there, else one byte.
+    fn char_at(&self, pos: usize) -> &'a [u8] {
+        let rest = &self.bytes[pos..];
+        let len = rest[..rest.len().min(4)]
+            .utf8_chunks()
+            .next()
+            .and_then(|chunk| chunk.valid().chars().next())
+            .map_or(1, char::len_utf8);
+        &rest[..len]
     }
 
     /// Tokens up to the end of the text, an error, or (inside `<(...)`)
@@ -434,15 +437,15 @@ impl<'a> Lexer<'a> {
                     let next = self.peek_at(1);
                     if next.is_none() {
                         // A trailing backslash stands for itself, as in dash.
-                        parts.literal("\\", true);
+                        parts.bytes(b"\\", true);
                         self.pos += 1;
                     } else if in_quotes && !matches!(next, Some(b'$' | b'`' | b'"' | b'\\' | b'}'))
                     {
-                        parts.literal("\\", true);
+                        parts.bytes(b"\\", true);
                         self.pos += 1;
                     } else {
                         let c = self.char_at(self.pos + 1);
-                        parts.literal(c, true);
+                        parts.bytes(c, true);
                         self.pos += 1 + c.len();
                     }
                 }
@@ -453,7 +456,7 @@ impl<'a> Lexer<'a> {
                 b'`' => return Err(self.backtick()),
                 _ => {
                     let c = self.char_at(self.pos);
-                    parts.literal(c, in_quotes);
+                    parts.bytes(c, in_quotes);
                     self.pos += c.len();
                 }
             }
@@ -473,7 +476,7 @@ impl<'a> Lexer<'a> {
             );
         };
         parts.empty_quoted();
-        parts.literal(&self.text[open + 1..open + 1 + len], true);
+        parts.bytes(&self.bytes[open + 1..open + 1 + len], true);
         self.pos = open + len + 2;
         Ok(())
     }
@@ -506,7 +509,7 @@ impl<'a> Lexer<'a> {
                         self.pos += 2;
                     }
                     _ => {
-                        parts.literal("\\", true);
+                        parts.bytes(b"\\", true);
                         self.pos += 1;
                     }
                 },
@@ -514,7 +517,7 @@ impl<'a> Lexer<'a> {
                 b'`' => return Err(self.backtick()),
                 _ => {
                     let c = self.char_at(self.pos);
-                    parts.literal(c, true);
+                    parts.bytes(c, true);
                     self.pos += c.len();
                 }
             }

@@ -190,8 +190,8 @@ fn unterminated_braces_say_so() {
 #[test]
 fn nesting_is_bounded() {
     let deep = |n: usize| format!("echo {}x{}", "${u-".repeat(n), "}".repeat(n));
-    assert!(lex(&deep(MAX_DEPTH)).is_ok());
-    let err = lex(&deep(5000)).unwrap_err();
+    assert!(lex(deep(MAX_DEPTH)).is_ok());
+    let err = lex(deep(5000)).unwrap_err();
     let at = 5 + 4 * MAX_DEPTH;
     assert_eq!(err.span, Span::new(at, at + 2));
 }
@@ -540,8 +540,8 @@ fn process_substitution_refusals() {
 #[test]
 fn process_substitutions_nest_to_a_bound() {
     let deep = |n: usize| format!("a {}b{}", "<(a ".repeat(n), ")".repeat(n));
-    assert!(lex(&deep(MAX_DEPTH)).is_ok());
-    let err = lex(&deep(5000)).unwrap_err();
+    assert!(lex(deep(MAX_DEPTH)).is_ok());
+    let err = lex(deep(5000)).unwrap_err();
     let at = 2 + 4 * MAX_DEPTH;
     assert_eq!(err.span, Span::new(at, at + 2));
 }
@@ -554,4 +554,74 @@ fn process_substitution_spans_across_line_continuations() {
     assert_eq!(s.pipeline.stages[0].words[0].span, Span::new(6, 12));
     assert_eq!(s.pipeline.connectors[0].span, Span::new(15, 16));
     assert_eq!(s.pipeline.stages[1].span, Span::new(19, 20));
+}
+
+#[test]
+fn literal_text_may_hold_any_byte() {
+    let text: &[u8] = b"cat \xff.txt '\xfe' \"\xfd\" \\\xfc $'\xfb\\x80' a\x80b";
+    let w: Vec<Vec<WordPart>> = lex(text)
+        .unwrap()
+        .into_iter()
+        .filter_map(|t| match t.kind {
+            TokenKind::Word(w) => Some(w.parts),
+            _ => None,
+        })
+        .collect();
+    let bytes = |b: &[u8], quoted| WordPart::Literal {
+        text: b.to_vec(),
+        quoted,
+    };
+    assert_eq!(
+        w,
+        vec![
+            vec![lit("cat", false)],
+            vec![bytes(b"\xff.txt", false)],
+            vec![bytes(b"\xfe", true)],
+            vec![bytes(b"\xfd", true)],
+            vec![bytes(b"\xfc", true)],
+            vec![bytes(b"\xfb\x80", true)],
+            vec![bytes(b"a\x80b", false)],
+        ]
+    );
+}
+
+#[test]
+fn an_escaped_character_is_quoted_whole() {
+    assert_eq!(words("\\é*"), vec![vec![lit("é", true), lit("*", false)]]);
+    // A byte that starts no UTF-8 character is escaped alone.
+    let tokens = lex(b"\\\xc3x").unwrap();
+    let TokenKind::Word(w) = &tokens[0].kind else {
+        panic!("{tokens:?}");
+    };
+    assert_eq!(
+        w.parts,
+        vec![
+            WordPart::Literal {
+                text: vec![0xc3],
+                quoted: true
+            },
+            lit("x", false)
+        ]
+    );
+}
+
+#[test]
+fn names_and_spans_around_bytes_that_are_not_utf8() {
+    let tokens = lex(b"echo $x\xff | \xfe").unwrap();
+    assert_eq!(tokens[1].span, Span::new(5, 8));
+    let TokenKind::Word(w) = &tokens[1].kind else {
+        panic!("{tokens:?}");
+    };
+    assert!(matches!(&w.parts[0], WordPart::Param(p) if p.name == ParamName::Var("x".into())));
+    assert_eq!(tokens[3].span, Span::new(11, 12));
+    let err = crate::syntax::parse(b"echo \xff; x").unwrap_err();
+    assert_eq!(err.span, Span::new(6, 7));
+    let err = crate::syntax::parse(b"echo >&\xff").unwrap_err();
+    assert_eq!(
+        err.message,
+        "bad fd number `\\xff`: `<&` and `>&` take one digit 0-9 or `-`"
+    );
+    let err = crate::syntax::parse(b"a |[f\xffo] b").unwrap_err();
+    assert_eq!(err.message, "unknown edge attribute `f\\xffo`");
+    assert_eq!(err.span, Span::new(4, 7));
 }
