@@ -51,11 +51,7 @@ pub fn devfd_path(fd: u32) -> Vec<u8> {
 /// if anything is there already) only when the run starts. The name is
 /// unpredictable, so no one can prepare a trap at it.
 pub fn private_dir_path() -> PathBuf {
-    let base = std::env::var_os("TMPDIR")
-        .filter(|dir| !dir.is_empty())
-        .map(PathBuf::from)
-        .filter(|dir| dir.is_absolute() && dir.is_dir())
-        .unwrap_or_else(|| PathBuf::from("/tmp"));
+    let base = crate::transport::private_dir::base();
     let mut random = [0u8; 8];
     // SAFETY: getrandom writes at most `random.len()` bytes into the buffer.
     let got = unsafe { libc::getrandom(random.as_mut_ptr().cast(), random.len(), 0) };

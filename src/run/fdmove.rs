@@ -74,9 +74,8 @@ pub fn plan(moves: &[(RawFd, RawFd)], keep: &[RawFd], floor: RawFd) -> Moves {
     }
     // Is `fd` still read by a pending move other than its own self-move?
     // A child has a handful of moves, so a scan beats a map.
-    let still_read = |fd: RawFd, pending: &[(RawFd, RawFd)]| {
-        pending.iter().any(|&(s, d)| s == fd && d != fd)
-    };
+    let still_read =
+        |fd: RawFd, pending: &[(RawFd, RawFd)]| pending.iter().any(|&(s, d)| s == fd && d != fd);
     while !pending.is_empty() {
         // A move whose destination no other pending move still reads.
         let ready = pending

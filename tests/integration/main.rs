@@ -18,5 +18,6 @@ mod make;
 mod process_model;
 mod refusals;
 mod signals;
+mod syntax_bytes;
 mod terminal;
 mod versus;
