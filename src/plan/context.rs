@@ -4,6 +4,7 @@
 use std::ffi::OsString;
 use std::os::fd::RawFd;
 
+use crate::environment::Environment;
 use crate::expand::Vars;
 
 use super::redirect::MAX_FD;
@@ -29,7 +30,7 @@ impl Context {
         let closed = crate::startup::closed_standard_fds();
         Context {
             vars: Vars {
-                env: std::env::vars_os().collect(),
+                env: Environment::from_process(),
                 zero,
                 positional: args,
                 nounset,
