@@ -92,7 +92,7 @@ impl BaseVars {
 
 impl Base {
     /// The shared variables, in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&OsStr, &OsStr)> {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&OsStr, &OsStr)> + Clone {
         self.0
             .vars
             .iter()

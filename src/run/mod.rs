@@ -29,6 +29,7 @@
 //!    and reaps whatever was started.
 
 mod child;
+mod envp;
 mod error;
 mod fds;
 mod files;
@@ -45,6 +46,7 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use envp::EnvBlocks;
 use error::Context as _;
 use files::open_files;
 use leftovers::Subreaper;
@@ -118,6 +120,7 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         closed_std_fds: plan.closed_std_fds.iter().map(|&fd| fd as i32).collect(),
     };
 
+    let mut envs = EnvBlocks::default();
     let mut stages = Stages::new(reaping);
     let mut next_stdin: Option<OwnedFd> = None;
     for (index, stage) in plan.stages.iter().enumerate() {
@@ -130,11 +133,13 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
             }
             None => None,
         };
+        let env = envs.block(&stage.env).doing("starting a stage")?;
         let spawned = spawn(
             stage,
             next_stdin.as_ref(),
             out.as_ref().map(|(_, w, carries)| (w, *carries)),
             &files[index],
+            &env,
             &context,
         )
         .doing("starting a stage")?;

@@ -12,6 +12,7 @@ use nix::unistd::{ForkResult, Pid, fork, pipe2};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::child::{ChildFd, ChildSetup, NO_REPORT, ReportTo, decode};
+use super::envp::EnvBlock;
 use super::fds::above_floor;
 use super::files::{StageFiles, open_flags};
 use super::signals::BlockAll;
@@ -96,11 +97,15 @@ fn vfork_exec(setup: &ChildSetup) -> io::Result<Pid> {
 ///
 /// `stdin` and `stdout` are the parent's ends of the stage's edges; the
 /// caller drops them right after this returns, so only the child keeps them.
+/// `env` is the stage's `envp`: it needs to live only as long as this call,
+/// since a vfork child has exec'd (or exited) when `spawn` returns, and a
+/// forked one has its own copy.
 pub fn spawn(
     stage: &Stage,
     stdin: Option<&OwnedFd>,
     stdout: Option<(&OwnedFd, Carries)>,
     files: &StageFiles,
+    env: &EnvBlock,
     context: &SpawnContext,
 ) -> io::Result<Spawned> {
     let mut fds = Vec::new();
@@ -153,20 +158,9 @@ pub fn spawn(
         .iter()
         .map(|a| cstring(a.as_bytes()))
         .collect::<io::Result<Vec<_>>>()?;
-    let env = stage
-        .env
-        .iter()
-        .map(|(k, v)| {
-            let mut kv = k.as_bytes().to_vec();
-            kv.push(b'=');
-            kv.extend_from_slice(v.as_bytes());
-            cstring(&kv)
-        })
-        .collect::<io::Result<Vec<_>>>()?;
     let argv = null_terminated(&args);
     let mut sh_argv = vec![c"sh".as_ptr(), program.as_ptr()];
     sh_argv.extend_from_slice(&argv[1..]);
-    let envp = null_terminated(&env);
 
     // The child opens a FIFO itself, and that open may block until a
     // later stage opens the other end: the parent must not wait for this
@@ -184,8 +178,7 @@ pub fn spawn(
         _args: args,
         argv,
         sh_argv,
-        _env: env,
-        envp,
+        envp: env.envp(),
         parent: context.parent.as_raw(),
         fds,
         report: match &report_pipe {
