@@ -38,6 +38,7 @@
 //!    then removes the directory.
 
 mod child;
+mod envp;
 mod error;
 mod event_loop;
 mod fdmove;
@@ -57,6 +58,7 @@ pub use error::{Doing, RunError};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use envp::EnvBlocks;
 use error::Context as _;
 use event_loop::EventLoop;
 use fifos::NamedFifos;
@@ -157,6 +159,7 @@ pub fn run_with(
         closed_std_fds: plan.closed_std_fds.iter().map(|&fd| fd as i32).collect(),
     };
 
+    let mut envs = EnvBlocks::default();
     let mut granted = Vec::new();
     let mut stages = Stages::new(reaping);
     let mut wiring = Wiring::new(plan);
@@ -167,7 +170,8 @@ pub fn run_with(
             events(Event::Granted { edge, granted: g });
         })?;
         let ends = wiring.ends_of(id).doing(Doing::Spawn)?;
-        let spawned = spawn(node.stage(), &ends, &files[id], &context).doing(Doing::Spawn)?;
+        let env = envs.block(&node.stage().env).doing(Doing::Spawn)?;
+        let spawned = spawn(node.stage(), &ends, &files[id], &env, &context).doing(Doing::Spawn)?;
         drop(ends);
         stages.push(Stage {
             pid: spawned.pid,
