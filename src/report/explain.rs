@@ -94,7 +94,7 @@ fn connection(edge: &Edge, node: NodeId) -> String {
         other + 1
     );
     if let Some(size) = edge.transport.size {
-        let _ = write!(text, ", size={size}");
+        let _ = write!(text, ", size={}", super::summary::bytes(size).replace(" bytes", ""));
     }
     if edge.transport.duplex {
         text.push_str(", duplex: both ways");
