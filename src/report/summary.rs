@@ -79,7 +79,7 @@ pub fn granted(plan: &Plan, edge: EdgeId, granted: Granted) -> String {
 /// KiB, MiB or GiB, else plain bytes.
 pub fn bytes(n: u64) -> String {
     for (unit, size) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
-        if n >= size && n % size == 0 {
+        if n >= size && n.is_multiple_of(size) {
             return format!("{}{unit}", n / size);
         }
     }
