@@ -97,7 +97,11 @@ fn connection(edge: &Edge, node: NodeId, reading: bool) -> String {
         other + 1
     );
     if let Some(size) = edge.transport.size {
-        let _ = write!(text, ", size={}", super::summary::bytes(size).replace(" bytes", ""));
+        let _ = write!(
+            text,
+            ", size={}",
+            super::summary::bytes(size).replace(" bytes", "")
+        );
     }
     if edge.transport.duplex {
         text.push_str(", duplex: both ways");

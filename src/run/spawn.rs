@@ -182,11 +182,13 @@ pub fn spawn(
     for (path, read, to, edge) in &ends.fifo_opens {
         fds.push(ChildFd::Open {
             path: path.clone(),
-            flags: if *read {
-                libc::O_RDONLY
-            } else {
-                libc::O_WRONLY
-            },
+            // The private directory is pipe-run's own: a link in it is not.
+            flags: libc::O_NOFOLLOW
+                | if *read {
+                    libc::O_RDONLY
+                } else {
+                    libc::O_WRONLY
+                },
             to: *to as RawFd,
         });
         steps.push(StepOrigin::Fifo(*edge));
