@@ -84,6 +84,8 @@ pub struct ChildSetup<'a> {
     pub report: ReportTo,
     /// Signals to reset to their default action before unblocking.
     pub reset_signals: Vec<c_int>,
+    /// The open-file limit to restore before exec, if pipe-run raised it.
+    pub fd_limit: Option<libc::rlimit>,
 }
 
 const SH: &[u8] = b"/bin/sh\0";
@@ -150,6 +152,9 @@ impl ChildSetup<'_> {
                 if !ok {
                     self.fail(index as u32, 126);
                 }
+            }
+            if let Some(limit) = &self.fd_limit {
+                libc::setrlimit(libc::RLIMIT_NOFILE, limit);
             }
             if !can_block {
                 self.reset_signals(true);

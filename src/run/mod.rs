@@ -41,6 +41,7 @@ mod child;
 mod envp;
 mod error;
 mod event_loop;
+mod fd_limit;
 mod fdmove;
 mod fds;
 mod fifos;
@@ -61,6 +62,7 @@ use std::time::{Duration, Instant};
 use envp::EnvBlocks;
 use error::Context as _;
 use event_loop::EventLoop;
+use fd_limit::RaisedLimit;
 use fifos::NamedFifos;
 use files::open_files;
 use leftovers::Subreaper;
@@ -151,12 +153,14 @@ pub fn run_with(
         Some(path) => Some(PrivateDir::create_at(path).doing(Doing::CreatePrivateDir)?),
         None => None,
     };
+    let fd_limit = RaisedLimit::raise();
     let stage_list: Vec<&crate::plan::Stage> = plan.nodes.iter().map(|n| n.stage()).collect();
     let mut files = open_files(&stage_list)?;
     let context = SpawnContext {
         parent: getpid(),
         reset_signals: signals.child_resets(),
         closed_std_fds: plan.closed_std_fds.iter().map(|&fd| fd as i32).collect(),
+        fd_limit: fd_limit.as_ref().map(RaisedLimit::original),
     };
 
     let mut envs = EnvBlocks::default();

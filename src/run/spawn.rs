@@ -72,6 +72,9 @@ pub struct SpawnContext {
     /// in every stage before its edges and redirections are set up, as a
     /// shell passes a closed fd on.
     pub closed_std_fds: Vec<RawFd>,
+    /// The open-file limit to give back to each stage, when pipe-run
+    /// raised its own for the run.
+    pub fd_limit: Option<libc::rlimit>,
 }
 
 fn cstring(bytes: &[u8]) -> io::Result<CString> {
@@ -256,6 +259,7 @@ pub fn spawn(
             None => ReportTo::Shared(&shared),
         },
         reset_signals: context.reset_signals.clone(),
+        fd_limit: context.fd_limit,
     };
 
     // Every signal stays blocked from before the fork until the child has
