@@ -412,7 +412,7 @@ fn more_redirections_than_the_soft_fd_limit_work_and_stages_keep_the_limit() {
     let expr = format!("{} | sh -c 'ulimit -Sn'", stages.join(" | "));
     let out = std::process::Command::new("sh")
         .arg("-c")
-        .arg("ulimit -Hn 4096 && ulimit -Sn 1024 && exec \"$0\" \"$1\"")
+        .arg("ulimit -Sn 1024 && ulimit -Hn 4096 && exec \"$0\" \"$1\"")
         .arg(crate::support::bin())
         .arg(&expr)
         .current_dir(dir.path())
