@@ -9,6 +9,7 @@ mod chdir;
 mod cli;
 mod clobber;
 mod differential;
+mod environment;
 mod fds;
 mod files;
 mod generated;
