@@ -36,6 +36,7 @@ pub fn build(pipeline: &Pipeline, context: &Context) -> Result<Plan, PlanError> 
         created: HashSet::new(),
         fifos: context.procsub.uses_fifos(),
         private_dir: None,
+        fifo_count: 0,
     };
     builder.pipeline(pipeline, Place::Main, false, false)?;
     let nodes: Vec<Node> = builder
@@ -77,6 +78,8 @@ struct Builder<'c> {
     /// Substitutions in arguments are named by FIFOs.
     fifos: bool,
     private_dir: Option<PathBuf>,
+    /// Named FIFOs made so far.
+    fifo_count: usize,
 }
 
 /// What a stage's fds 0 and 1 are fed by, besides its redirections.
@@ -256,8 +259,8 @@ impl Builder<'_> {
     ) -> Result<Vec<u8>, PlanError> {
         if self.fifos {
             let dir = self.private_dir.get_or_insert_with(private_dir_path);
-            let count = self.edges.len();
-            let path = dir.join(format!("procsub-{}", count + 1));
+            self.fifo_count += 1;
+            let path = dir.join(format!("procsub-{}", self.fifo_count));
             let fifo = Transport {
                 kind: Kind::Fifo,
                 ..Transport::default()
