@@ -83,6 +83,9 @@ struct Builder<'c> {
     fifo_count: usize,
 }
 
+const DUPLEX_HELP: &str = "a duplex pair is a pipeline of two stages on its own (it may be \
+inside a `<(...)`): `server |[sock,duplex] client`";
+
 /// What a stage's fds 0 and 1 are fed by, besides its redirections.
 #[derive(Clone, Copy, Default)]
 struct Fed {
@@ -120,7 +123,7 @@ impl Builder<'_> {
                         at,
                         "a duplex edge feeds the writer's stdin, but a `|` before it already does",
                     )
-                    .help("a duplex pair must be the whole pipeline, or start it"));
+                    .help(DUPLEX_HELP));
                 }
                 if i + 2 < count {
                     return Err(PlanError::new(
@@ -128,7 +131,7 @@ impl Builder<'_> {
                         at,
                         "a duplex edge takes the reader's stdout, but a `|` after it wants it too",
                     )
-                    .help("a duplex pair must be the whole pipeline, or end it"));
+                    .help(DUPLEX_HELP));
                 }
                 fed[i].stdin = true;
                 fed[i + 1].stdout = true;
