@@ -6,6 +6,7 @@ mod support;
 
 mod bash_differential;
 mod chdir;
+mod cleanup;
 mod cli;
 mod clobber;
 mod differential;
@@ -16,7 +17,9 @@ mod interpreter;
 mod lexer_props;
 mod make;
 mod process_model;
+mod procsub;
 mod refusals;
 mod signals;
 mod terminal;
+mod transports;
 mod versus;
