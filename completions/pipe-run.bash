@@ -23,7 +23,7 @@ _pipe__run() {
 
     case "${cmd}" in
         pipe__run)
-            opts="-f -c -C -e -u -q -h -V --file --chdir --keep-orphans --explain --no-pipefail --nounset --quiet --help --version"
+            opts="-f -c -C -e -u -q -h -V --file --chdir --keep-orphans --via --procsub --explain --no-pipefail --nounset --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -43,6 +43,14 @@ _pipe__run() {
                     ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --via)
+                    COMPREPLY=($(compgen -W "pipe fifo sock seqpacket" -- "${cur}"))
+                    return 0
+                    ;;
+                --procsub)
+                    COMPREPLY=($(compgen -W "devfd fifo" -- "${cur}"))
                     return 0
                     ;;
                 *)

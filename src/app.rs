@@ -8,11 +8,12 @@ use std::path::PathBuf;
 
 use crate::exit::Exit;
 use crate::io_error::describe;
-use crate::plan::{Context, Plan};
+use crate::plan::{Context, Plan, ProcSubMode};
 use crate::report::diagnostic::{Source, render, render_warning};
 use crate::report::{explain, status, summary};
-use crate::run::{RunOptions, run};
+use crate::run::{Event, RunOptions, run_with};
 use crate::syntax::parse;
+use crate::transport::Kind;
 
 /// One run of pipe-run, as the user asked for it.
 #[derive(Debug, Clone)]
@@ -33,6 +34,10 @@ pub struct Invocation {
     pub chdir: Option<PathBuf>,
     /// Leave running what the stages started in the background.
     pub keep_orphans: bool,
+    /// The transport of every edge whose attributes name none (`--via`).
+    pub via: Kind,
+    /// How substitutions in arguments are named (`--procsub`).
+    pub procsub: ProcSubMode,
 }
 
 /// Parse, plan, then explain or run; report problems to `err`.
@@ -61,6 +66,8 @@ pub fn execute(inv: Invocation, out: &mut dyn Write, err: &mut dyn Write) -> Exi
         return Exit::code(2);
     }
     let mut context = Context::from_process(inv.zero, inv.args, inv.nounset);
+    context.via = inv.via;
+    context.procsub = inv.procsub;
     if inv.chdir.is_some()
         && let Ok(dir) = std::env::current_dir()
     {
@@ -94,7 +101,15 @@ pub fn execute(inv: Invocation, out: &mut dyn Write, err: &mut dyn Write) -> Exi
         end_leftovers: !inv.keep_orphans,
         ..RunOptions::default()
     };
-    let outcome = match run(&plan, &options) {
+    let quiet = inv.quiet;
+    let mut told = |event: Event| match event {
+        Event::Granted { edge, granted } if !quiet => {
+            let _ = writeln!(err, "pipe-run: {}", summary::granted(&plan, edge, granted));
+        }
+        Event::Granted { .. } => {}
+    };
+    let outcome = run_with(&plan, &options, &mut told);
+    let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(e) => {
             let _ = writeln!(err, "pipe-run: {e}");
@@ -102,7 +117,7 @@ pub fn execute(inv: Invocation, out: &mut dyn Write, err: &mut dyn Write) -> Exi
         }
     };
     for (i, stage) in outcome.stages.iter().enumerate() {
-        if let Some(line) = summary::start_error(i, stage) {
+        if let Some(line) = summary::start_error(&plan, i, stage) {
             let _ = writeln!(err, "pipe-run: {line}");
         }
     }
@@ -111,11 +126,11 @@ pub fn execute(inv: Invocation, out: &mut dyn Write, err: &mut dyn Write) -> Exi
     {
         let _ = writeln!(err, "pipe-run: {line}");
     }
-    let verdict = status::verdict(&outcome, inv.pipefail);
+    let verdict = status::verdict(&outcome, &plan.policy, inv.pipefail);
     if let Some(i) = verdict.blame {
         let stage = &outcome.stages[i];
         if !inv.quiet && stage.error.is_none() {
-            let _ = writeln!(err, "pipe-run: {}", summary::failure(i, stage));
+            let _ = writeln!(err, "pipe-run: {}", summary::failure(&plan, i, stage));
         }
     }
     Exit {

@@ -5,7 +5,46 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Parser, ValueEnum};
+
+use pipe_run::plan::ProcSubMode;
+use pipe_run::transport::Kind;
+
+/// `--via`: a transport kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Via {
+    Pipe,
+    Fifo,
+    Sock,
+    Seqpacket,
+}
+
+impl From<Via> for Kind {
+    fn from(via: Via) -> Kind {
+        match via {
+            Via::Pipe => Kind::Pipe,
+            Via::Fifo => Kind::Fifo,
+            Via::Sock => Kind::Sock,
+            Via::Seqpacket => Kind::Seqpacket,
+        }
+    }
+}
+
+/// `--procsub`: how substitutions are named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProcSub {
+    Devfd,
+    Fifo,
+}
+
+impl From<ProcSub> for ProcSubMode {
+    fn from(how: ProcSub) -> ProcSubMode {
+        match how {
+            ProcSub::Devfd => ProcSubMode::DevFd,
+            ProcSub::Fifo => ProcSubMode::Fifo,
+        }
+    }
+}
 
 pub const AFTER_HELP: &str = "\
 Examples:
@@ -14,18 +53,28 @@ Examples:
   pipe-run 'make 2>&1 | tee build.log'
   pipe-run --explain 'sort < in.txt | uniq -c > out.txt'
   pipe-run -C build 'ls *.o | wc -l'
+  pipe-run 'diff <(sort a.txt) <(sort b.txt)'
+  pipe-run 'producer | tee >(gzip > out.gz) | wc -l'
+  pipe-run 'server |[sock,duplex] client'
+  pipe-run 'producer |[fifo,size=1MiB] consumer'
   SHELL := pipe-run        (in a Makefile: recipes run as pipe-run -c '...')
 
 Refused, with exit 2 and nothing run: ; & && || $(...) `...` $((...))
 ( ) { } here-documents, and keywords (if, for, while, case, !): run a
 shell as one stage for those: pipe-run 'sh -c \"cd src && ls\" | wc -l'
 
+Edge attributes, right after the pipe: |[pipe] |[fifo] |[sock]
+|[seqpacket], with duplex (sockets: the reader's stdout flows back to
+the writer's stdin) and size=SIZE (64KiB, 1MiB, bytes): a |[sock,size=1MiB] b
+
 Exit status:
   0      every stage succeeded
-  N      the status of the rightmost stage that failed (pipefail);
-         with --no-pipefail, the last stage's status
-  128+N  a stage killed by signal N; an earlier stage killed by
-         SIGPIPE counts as success (`yes | head -1` exits 0)
+  N      the status of the rightmost stage that failed (pipefail),
+         stages of <(...) and >(...) included; with --no-pipefail,
+         the main pipeline's last stage's status
+  128+N  a stage killed by signal N; a stage that writes into an
+         edge and is killed by SIGPIPE counts as success
+         (`yes | head -1` exits 0)
   2      syntax or usage error, a bad -C DIR, a redirection that
          cannot be done, or a pipeline that reads a file it
          truncates; nothing was run
@@ -42,9 +91,10 @@ The full manual: man pipe-run (in a source tree: man -l man/pipe-run.1).";
 /// Run a shell-style pipeline without a shell.
 ///
 /// pipe-run parses the expression (a POSIX sh subset: quoting, $VARIABLES,
-/// globs, redirections, `|` and `|&`), resolves every program and checks
-/// every redirection before anything runs, then runs the stages wired with
-/// pipes. Anything outside the subset is refused with an error pointing at it.
+/// globs, redirections, `|` and `|&`, process substitution), resolves every
+/// program and checks every redirection before anything runs, then runs the
+/// stages wired with pipes, FIFOs or socketpairs as each edge asks. Anything
+/// outside the subset is refused with an error pointing at it.
 #[derive(Debug, Parser)]
 #[command(
     name = "pipe-run",
@@ -85,6 +135,20 @@ pub struct Cli {
     /// one pipeline, and its status is already the pipeline's.
     #[arg(short = 'e', hide = true)]
     pub errexit: bool,
+
+    /// The transport of every `|` whose `|[...]` names none: `pipe` (the
+    /// default), `fifo` (a named FIFO in a private directory), `sock` (a
+    /// socketpair) or `seqpacket` (a socketpair that keeps each write one
+    /// message).
+    #[arg(long, value_name = "KIND", value_enum)]
+    pub via: Option<Via>,
+
+    /// How `<(...)` and `>(...)` in an argument are named: `devfd`
+    /// (`/dev/fd/N`, the default where the system has /dev/fd) or `fifo` (a
+    /// named FIFO in the run's private directory, for programs that close
+    /// the fds they inherit).
+    #[arg(long, value_name = "HOW", value_enum)]
+    pub procsub: Option<ProcSub>,
 
     /// Print the validated plan (programs, argv, connections, redirections)
     /// and run nothing.

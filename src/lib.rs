@@ -15,7 +15,7 @@
 //! let context = Context::from_process("pipe-run".into(), vec!["b".into()], false);
 //! let plan = Plan::build(&tree, &context).unwrap();
 //! let outcome = run(&plan, &RunOptions::default()).unwrap();
-//! assert_eq!(verdict(&outcome, true).code, 0);
+//! assert_eq!(verdict(&outcome, &plan.policy, true).code, 0);
 //! ```
 
 pub mod app;

@@ -143,5 +143,7 @@ fn invocation(cli: Cli) -> Result<Invocation, String> {
         explain: cli.explain,
         chdir: cli.chdir,
         keep_orphans: cli.keep_orphans,
+        via: cli.via.map_or_else(Default::default, Into::into),
+        procsub: cli.procsub.map_or_else(Default::default, Into::into),
     })
 }

@@ -10,64 +10,326 @@ use std::path::{Path, PathBuf};
 use super::Plan;
 use super::clobber;
 use super::context::Context;
-use super::edge::{Carries, Edge};
+use super::edge::{Attach, Edge, EdgeId, End};
 use super::error::{PlanError, PlanErrorKind};
 use super::interpreter::{self, BadInterpreter};
+use super::node::{Node, NodeId, NodeKind, Place};
+use super::policy::StatusPolicy;
+use super::procsub::{FIRST_DEVFD, LAST_DEVFD, devfd_path, private_dir_path};
 use super::redirect::{FdAction, FdModel, OpenMode, path_from};
 use super::resolve::{ResolveError, builtin_hint, resolve};
 use super::stage::Stage;
 use crate::expand::{ExpandError, expand_assignment, expand_single, expand_words};
-use crate::syntax::ast::{Command, ConnectorKind, Pipeline, RedirOp, Redirect};
+use crate::syntax::ast::{
+    Command, Connector, ConnectorKind, Pipeline, ProcSub, ProcSubDirection, RedirOp, Redirect,
+    Word, WordPart,
+};
 use crate::syntax::redirect::{DupTarget, parse_dup_target};
-use crate::transport::Transport;
+use crate::transport::{Kind, Transport};
 
 pub fn build(pipeline: &Pipeline, context: &Context) -> Result<Plan, PlanError> {
-    let mut edges = Vec::with_capacity(pipeline.connectors.len());
-    for (i, connector) in pipeline.connectors.iter().enumerate() {
-        if let Some(attributes) = &connector.attributes {
-            return Err(PlanError::new(
-                PlanErrorKind::Usage,
-                attributes.span,
-                "edge attributes `|[...]` are not supported yet",
-            )
-            .help("write a plain `|` (a space before `[` makes it the `[` command)"));
+    let mut builder = Builder {
+        context,
+        nodes: Vec::new(),
+        edges: Vec::new(),
+        programs: Programs::default(),
+        created: HashSet::new(),
+        fifos: context.procsub.uses_fifos(),
+        private_dir: None,
+    };
+    builder.pipeline(pipeline, Place::Main, false, false)?;
+    let nodes: Vec<Node> = builder
+        .nodes
+        .into_iter()
+        .map(|n| n.expect("every node is filled in once its words are expanded"))
+        .collect();
+    let mut nodes = nodes;
+    for (id, edge) in builder.edges.iter().enumerate() {
+        nodes[edge.from.node].edges.push(id);
+        if edge.to.node != edge.from.node {
+            nodes[edge.to.node].edges.push(id);
         }
-        edges.push(Edge {
-            from: i,
-            to: i + 1,
-            carries: match connector.kind {
-                ConnectorKind::Stdout => Carries::Stdout,
-                ConnectorKind::StdoutAndStderr => Carries::StdoutAndStderr,
-            },
-            transport: Transport::default(),
-        });
     }
-    let count = pipeline.stages.len();
-    let mut programs = Programs::default();
-    let mut created = HashSet::new();
-    let stages = pipeline
-        .stages
-        .iter()
-        .enumerate()
-        .map(|(i, command)| {
-            let piped_in = i > 0;
-            let piped_out = i + 1 < count;
-            stage(
-                command,
-                context,
-                piped_in,
-                piped_out,
-                &mut programs,
-                &mut created,
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let stages: Vec<&Stage> = nodes.iter().map(Node::stage).collect();
     let warnings = clobber::check(&stages)?.into_iter().collect();
+    let policy = StatusPolicy::of(&nodes, &builder.edges);
+    let needs_dir = builder.private_dir.is_some()
+        || builder.edges.iter().any(|e| e.transport.kind == Kind::Fifo);
     Ok(Plan {
-        stages,
-        edges,
+        nodes,
+        edges: builder.edges,
         closed_std_fds: context.closed_std_fds.clone(),
         warnings,
+        policy,
+        private_dir: needs_dir.then(|| builder.private_dir.unwrap_or_else(private_dir_path)),
+    })
+}
+
+/// The graph as it is built: a node's slot is taken when its command is
+/// reached, so ids follow the text, and filled once its words are expanded,
+/// after the substitutions inside them.
+struct Builder<'c> {
+    context: &'c Context,
+    nodes: Vec<Option<Node>>,
+    edges: Vec<Edge>,
+    programs: Programs,
+    created: HashSet<PathBuf>,
+    /// Substitutions in arguments are named by FIFOs.
+    fifos: bool,
+    private_dir: Option<PathBuf>,
+}
+
+/// What a stage's fds 0 and 1 are fed by, besides its redirections.
+#[derive(Clone, Copy, Default)]
+struct Fed {
+    stdin: bool,
+    stdout: bool,
+}
+
+impl Builder<'_> {
+    /// Add the nodes and edges of `pipeline`; `first_in` and `last_out` say
+    /// whether an edge outside it feeds its first stage's stdin or takes its
+    /// last stage's stdout (a substitution). Returns the first and last node.
+    fn pipeline(
+        &mut self,
+        pipeline: &Pipeline,
+        place: Place,
+        first_in: bool,
+        last_out: bool,
+    ) -> Result<(NodeId, NodeId), PlanError> {
+        let count = pipeline.stages.len();
+        let mut fed = vec![Fed::default(); count];
+        fed[0].stdin = first_in;
+        fed[count - 1].stdout = last_out;
+        let mut transports = Vec::with_capacity(count - 1);
+        for (i, connector) in pipeline.connectors.iter().enumerate() {
+            let transport = self.transport(connector);
+            if transport.duplex {
+                let at = connector
+                    .attributes
+                    .as_ref()
+                    .and_then(|a| a.duplex)
+                    .unwrap_or(connector.span);
+                if fed[i].stdin || i > 0 {
+                    return Err(PlanError::new(
+                        PlanErrorKind::Usage,
+                        at,
+                        "a duplex edge feeds the writer's stdin, but a `|` before it already does",
+                    )
+                    .help("a duplex pair must be the whole pipeline, or start it"));
+                }
+                if i + 2 < count {
+                    return Err(PlanError::new(
+                        PlanErrorKind::Usage,
+                        at,
+                        "a duplex edge takes the reader's stdout, but a `|` after it wants it too",
+                    )
+                    .help("a duplex pair must be the whole pipeline, or end it"));
+                }
+                fed[i].stdin = true;
+                fed[i + 1].stdout = true;
+            }
+            fed[i].stdout = true;
+            fed[i + 1].stdin = true;
+            transports.push(transport);
+        }
+        let mut ids = Vec::with_capacity(count);
+        for (command, fed) in pipeline.stages.iter().zip(&fed) {
+            ids.push(self.command(command, place, *fed)?);
+        }
+        for (i, (connector, transport)) in pipeline.connectors.iter().zip(transports).enumerate() {
+            self.edges.push(Edge {
+                from: End {
+                    node: ids[i],
+                    attach: Attach::Fd(1),
+                },
+                to: End {
+                    node: ids[i + 1],
+                    attach: Attach::Fd(0),
+                },
+                stderr_too: connector.kind == ConnectorKind::StdoutAndStderr,
+                transport,
+                span: connector
+                    .attributes
+                    .as_ref()
+                    .map_or(connector.span, |a| connector.span.to(a.span)),
+            });
+        }
+        Ok((ids[0], ids[count - 1]))
+    }
+
+    fn transport(&self, connector: &Connector) -> Transport {
+        let attributes = connector.attributes.as_ref();
+        Transport {
+            kind: attributes
+                .and_then(|a| a.transport)
+                .map_or(self.context.via, |(kind, _)| kind),
+            size: attributes.and_then(|a| a.size).map(|(size, _)| size),
+            duplex: attributes.is_some_and(|a| a.duplex.is_some()),
+        }
+    }
+
+    /// Add one command's node, and the substitutions it names.
+    fn command(&mut self, command: &Command, place: Place, fed: Fed) -> Result<NodeId, PlanError> {
+        let id = self.nodes.len();
+        self.nodes.push(None);
+        if let Some(sub) = command.words.first().and_then(first_procsub) {
+            return Err(PlanError::new(
+                PlanErrorKind::Usage,
+                sub.span,
+                "a process substitution cannot be the command name",
+            ));
+        }
+        let mut next_fd = FIRST_DEVFD;
+        let mut words = Vec::with_capacity(command.words.len());
+        for word in &command.words {
+            let mut word = word.clone();
+            for part in &mut word.parts {
+                let WordPart::ProcSub(sub) = part else {
+                    continue;
+                };
+                let path = self.argument_substitution(id, sub, &mut next_fd)?;
+                *part = WordPart::Literal {
+                    text: path,
+                    quoted: true,
+                };
+            }
+            words.push(word);
+        }
+        let mut redirect_subs = Vec::new();
+        for (index, r) in command.redirects.iter().enumerate() {
+            if let Some(sub) = first_procsub(&r.target) {
+                let [WordPart::ProcSub(_)] = r.target.parts.as_slice() else {
+                    return Err(PlanError::new(
+                        PlanErrorKind::Redirect,
+                        sub.span,
+                        "a process substitution in a redirection must be its whole target",
+                    ));
+                };
+                let wanted = match r.op {
+                    RedirOp::Read => Some(ProcSubDirection::Input),
+                    RedirOp::Write | RedirOp::Append => Some(ProcSubDirection::Output),
+                    _ => None,
+                };
+                if wanted != Some(sub.direction) {
+                    let message = match sub.direction {
+                        ProcSubDirection::Input => {
+                            "`<(...)` can only be read: redirect it with `<`"
+                        }
+                        ProcSubDirection::Output => {
+                            "`>(...)` can only be written to: redirect it with `>` or `>>`"
+                        }
+                    };
+                    return Err(PlanError::new(PlanErrorKind::Redirect, r.span, message));
+                }
+                let edge =
+                    self.substitution(id, sub, Attach::Redirect(index), Transport::default())?;
+                redirect_subs.push((index, edge));
+            }
+        }
+        let command = Command {
+            words,
+            ..command.clone()
+        };
+        let stage = stage(
+            &command,
+            self.context,
+            fed,
+            &redirect_subs,
+            &mut self.programs,
+            &mut self.created,
+        )?;
+        self.nodes[id] = Some(Node {
+            kind: NodeKind::Process(stage),
+            place,
+            edges: Vec::new(),
+        });
+        Ok(id)
+    }
+
+    /// A substitution in an argument of node `id`: the path that replaces it.
+    fn argument_substitution(
+        &mut self,
+        id: NodeId,
+        sub: &ProcSub,
+        next_fd: &mut u32,
+    ) -> Result<Vec<u8>, PlanError> {
+        if self.fifos {
+            let dir = self.private_dir.get_or_insert_with(private_dir_path);
+            let count = self.edges.len();
+            let path = dir.join(format!("procsub-{}", count + 1));
+            let fifo = Transport {
+                kind: Kind::Fifo,
+                ..Transport::default()
+            };
+            self.substitution(id, sub, Attach::Path(path.clone()), fifo)?;
+            return Ok(path.into_os_string().into_vec());
+        }
+        if *next_fd < LAST_DEVFD {
+            return Err(PlanError::new(
+                PlanErrorKind::Usage,
+                sub.span,
+                format!(
+                    "too many process substitutions in one command: at most {}",
+                    FIRST_DEVFD - LAST_DEVFD + 1
+                ),
+            ));
+        }
+        let fd = *next_fd;
+        *next_fd -= 1;
+        self.substitution(id, sub, Attach::Fd(fd), Transport::default())?;
+        Ok(devfd_path(fd))
+    }
+
+    /// Add the pipeline inside `sub`, and the edge between it and node `id`.
+    fn substitution(
+        &mut self,
+        id: NodeId,
+        sub: &ProcSub,
+        attach: Attach,
+        transport: Transport,
+    ) -> Result<EdgeId, PlanError> {
+        let place = Place::Substitution {
+            of: id,
+            direction: sub.direction,
+            span: sub.span,
+        };
+        let input = sub.direction == ProcSubDirection::Input;
+        let (first, last) = self.pipeline(&sub.pipeline, place, !input, input)?;
+        let outer = End { node: id, attach };
+        let (from, to) = if input {
+            (
+                End {
+                    node: last,
+                    attach: Attach::Fd(1),
+                },
+                outer,
+            )
+        } else {
+            (
+                outer,
+                End {
+                    node: first,
+                    attach: Attach::Fd(0),
+                },
+            )
+        };
+        self.edges.push(Edge {
+            from,
+            to,
+            stderr_too: false,
+            transport,
+            span: sub.span,
+        });
+        Ok(self.edges.len() - 1)
+    }
+}
+
+/// The first process substitution among a word's parts.
+fn first_procsub(word: &Word) -> Option<&ProcSub> {
+    word.parts.iter().find_map(|p| match p {
+        WordPart::ProcSub(sub) => Some(&**sub),
+        _ => None,
     })
 }
 
@@ -111,8 +373,8 @@ fn expand_error(e: ExpandError) -> PlanError {
 fn stage(
     command: &Command,
     context: &Context,
-    piped_in: bool,
-    piped_out: bool,
+    fed: Fed,
+    redirect_subs: &[(usize, EdgeId)],
     programs: &mut Programs,
     created: &mut HashSet<PathBuf>,
 ) -> Result<Stage, PlanError> {
@@ -134,15 +396,22 @@ fn stage(
         .map(OsString::from_vec)
         .collect();
     let mut redirects = Vec::with_capacity(command.redirects.len());
-    for r in &command.redirects {
-        redirects.push(fd_action(r, context)?);
+    for (index, r) in command.redirects.iter().enumerate() {
+        redirects.push(match redirect_subs.iter().find(|(i, _)| *i == index) {
+            Some(&(_, edge)) => FdAction::Edge {
+                fd: r.target_fd(),
+                edge,
+                span: r.span,
+            },
+            None => fd_action(r, context)?,
+        });
     }
 
     let mut model = FdModel::new(&context.inherited_fds);
-    if piped_in {
+    if fed.stdin {
         model.set_open(0);
     }
-    if piped_out {
+    if fed.stdout {
         model.set_open(1);
     }
     for action in &redirects {

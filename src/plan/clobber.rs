@@ -42,7 +42,7 @@ struct Truncation<'a> {
 
 /// Refuse a plan that reads a file it truncates; warn once about a truncated
 /// file that a stage takes as an argument.
-pub fn check(stages: &[Stage]) -> Result<Option<PlanWarning>, PlanError> {
+pub fn check(stages: &[&Stage]) -> Result<Option<PlanWarning>, PlanError> {
     let truncations: Vec<Truncation> = stages
         .iter()
         .enumerate()
@@ -95,7 +95,7 @@ impl Reading<'_> {
     }
 }
 
-fn refuse_reads(stages: &[Stage], truncations: &[Truncation]) -> Result<(), PlanError> {
+fn refuse_reads(stages: &[&Stage], truncations: &[Truncation]) -> Result<(), PlanError> {
     let mut readings = Vec::new();
     for (stage, s) in stages.iter().enumerate() {
         for action in &s.redirects {
@@ -149,7 +149,7 @@ fn refuse_reads(stages: &[Stage], truncations: &[Truncation]) -> Result<(), Plan
     Ok(())
 }
 
-fn warn_about_arguments(stages: &[Stage], truncations: &[Truncation]) -> Option<PlanWarning> {
+fn warn_about_arguments(stages: &[&Stage], truncations: &[Truncation]) -> Option<PlanWarning> {
     for (index, stage) in stages.iter().enumerate() {
         for arg in stage.argv.iter().skip(1) {
             let Some(id) = identity(Path::new(arg)) else {

@@ -6,7 +6,9 @@ use std::os::fd::RawFd;
 
 use crate::expand::Vars;
 
+use super::procsub::ProcSubMode;
 use super::redirect::MAX_FD;
+use crate::transport::Kind;
 
 #[derive(Debug, Clone, Default)]
 pub struct Context {
@@ -17,6 +19,10 @@ pub struct Context {
     /// Standard fds (0-2) that were closed when pipe-run started: stages
     /// get them closed too, as from a shell.
     pub closed_std_fds: Vec<u32>,
+    /// The transport of an edge whose attributes name none (`--via`).
+    pub via: Kind,
+    /// How substitutions in arguments are named (`--procsub`).
+    pub procsub: ProcSubMode,
 }
 
 impl Context {
@@ -40,6 +46,8 @@ impl Context {
                 .filter(|fd| !closed.contains(fd))
                 .collect(),
             closed_std_fds: closed,
+            via: Kind::default(),
+            procsub: ProcSubMode::default(),
         }
     }
 }

@@ -1,24 +1,68 @@
-//! An edge: the connection from one stage's output to the next stage's
-//! input, kept as a value so that its transport and attributes can vary.
+//! An edge of the plan's graph: a connection from one node's fd to another
+//! node's fd, carried by a [`Transport`] with its attributes.
 
+use std::path::PathBuf;
+
+use super::node::NodeId;
+use crate::syntax::Span;
 use crate::transport::Transport;
 
-/// Which of the writer's streams an edge carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Carries {
-    /// `|`: fd 1.
-    Stdout,
-    /// `|&`: fd 1, and fd 2 duplicated onto it after the stage's own
-    /// redirections (as bash documents for `|&`).
-    StdoutAndStderr,
+/// An edge's index in [`super::Plan::edges`].
+pub type EdgeId = usize;
+
+/// How an end of an edge reaches its node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attach {
+    /// Put on this fd before the node's redirections: fd 0 and 1 for `|`,
+    /// `/dev/fd/N` for a process substitution in an argument.
+    Fd(u32),
+    /// Put in place by the node's redirection at this index
+    /// ([`super::FdAction::Edge`]): `cat < <(cmd)`.
+    Redirect(usize),
+    /// The node's program opens this FIFO itself, by the name it was given
+    /// in an argument (`--procsub=fifo`).
+    Path(PathBuf),
+}
+
+/// One end of an edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct End {
+    pub node: NodeId,
+    pub attach: Attach,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edge {
-    /// Index of the writing stage.
-    pub from: usize,
-    /// Index of the reading stage.
-    pub to: usize,
-    pub carries: Carries,
+    /// The writing end.
+    pub from: End,
+    /// The reading end.
+    pub to: End,
+    /// `|&`: fd 2 of the writer is a copy of its fd 1, made after the
+    /// writer's own redirections (as bash documents for `|&`).
+    pub stderr_too: bool,
     pub transport: Transport,
+    /// The operator (`|`, `|[...]`) or the `<(...)` it came from.
+    pub span: Span,
+}
+
+impl Edge {
+    /// The fds an end of this edge occupies in its node, besides the
+    /// attach: with `duplex`, the writer also reads from the edge on fd 0,
+    /// and the reader writes back on fd 1.
+    pub fn back_fd(&self, reader: bool) -> Option<u32> {
+        self.transport.duplex.then_some(if reader { 1 } else { 0 })
+    }
+
+    /// Does this edge carry data written by `node`?
+    pub fn written_by(&self, node: NodeId) -> bool {
+        self.from.node == node || (self.transport.duplex && self.to.node == node)
+    }
+
+    /// A named FIFO that a program opens itself, if this edge has one.
+    pub fn named_fifo(&self) -> Option<&PathBuf> {
+        match (&self.from.attach, &self.to.attach) {
+            (Attach::Path(p), _) | (_, Attach::Path(p)) => Some(p),
+            _ => None,
+        }
+    }
 }

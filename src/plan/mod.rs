@@ -1,8 +1,11 @@
 //! Step 2 of the flow: a syntax tree becomes a validated plan.
 //!
-//! The plan is a small graph: stages are nodes, edges connect one stage's
-//! output to the next one's input. Building it expands every word, resolves
-//! every program and checks every redirection; nothing is opened or spawned.
+//! The plan is a graph: nodes (today, programs to start) joined by edges that
+//! connect a node's fd to another node's fd and carry a transport. The main
+//! pipeline's stages and those of every `<(...)` and `>(...)` are nodes of
+//! one graph, in the order their text starts. Building it expands every
+//! word, resolves every program and checks every redirection; nothing is
+//! opened or spawned.
 
 mod build;
 mod clobber;
@@ -10,30 +13,44 @@ pub mod context;
 pub mod edge;
 pub mod error;
 pub mod interpreter;
+pub mod node;
+pub mod policy;
+pub mod procsub;
 pub mod redirect;
 pub mod resolve;
 pub mod stage;
 pub mod warning;
 
 pub use context::Context;
-pub use edge::{Carries, Edge};
+pub use edge::{Attach, Edge, EdgeId, End};
 pub use error::{PlanError, PlanErrorKind};
+pub use node::{Node, NodeId, NodeKind, Place};
+pub use policy::StatusPolicy;
+pub use procsub::ProcSubMode;
 pub use redirect::{FdAction, OpenMode};
 pub use stage::Stage;
 pub use warning::PlanWarning;
+
+use std::path::PathBuf;
 
 use crate::syntax::Pipeline;
 
 /// A validated pipeline, ready to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    pub stages: Vec<Stage>,
+    /// In the order their text starts in the expression.
+    pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
     /// Standard fds that every stage gets closed (they were closed when
     /// pipe-run started), before its edges and redirections.
     pub closed_std_fds: Vec<u32>,
     /// What the user should know before the run, which does not stop it.
     pub warnings: Vec<PlanWarning>,
+    /// Whose statuses decide pipe-run's.
+    pub policy: StatusPolicy,
+    /// The run's private directory, for FIFOs: named now, since FIFO paths
+    /// can appear in arguments, and made only when the run starts.
+    pub private_dir: Option<PathBuf>,
 }
 
 impl Plan {
@@ -44,20 +61,27 @@ impl Plan {
     /// let tree = pipe_run::syntax::parse("printf '%s\\n' \"$1\" | wc -c").unwrap();
     /// let context = Context::from_process("pipe-run".into(), vec!["hello".into()], false);
     /// let plan = Plan::build(&tree, &context).unwrap();
-    /// assert_eq!(plan.stages[0].argv, ["printf", "%s\\n", "hello"]);
-    /// assert!(plan.stages[1].program.ends_with("wc"));
+    /// assert_eq!(plan.nodes[0].stage().argv, ["printf", "%s\\n", "hello"]);
+    /// assert!(plan.nodes[1].stage().program.ends_with("wc"));
     /// ```
     pub fn build(pipeline: &Pipeline, context: &Context) -> Result<Plan, PlanError> {
         build::build(pipeline, context)
     }
 
-    /// The edge feeding stage `index`, if any.
-    pub fn edge_into(&self, index: usize) -> Option<&Edge> {
-        self.edges.iter().find(|e| e.to == index)
-    }
-
-    /// The edge fed by stage `index`, if any.
-    pub fn edge_out_of(&self, index: usize) -> Option<&Edge> {
-        self.edges.iter().find(|e| e.from == index)
+    /// The edges of node `id` that are attached to its fd `fd` (the
+    /// duplex way back included).
+    pub fn edges_on(&self, id: NodeId, fd: u32) -> impl Iterator<Item = &Edge> {
+        self.nodes[id]
+            .edges
+            .iter()
+            .map(|&e| &self.edges[e])
+            .filter(move |e| {
+                let (mine, reader) = if e.to.node == id {
+                    (&e.to, true)
+                } else {
+                    (&e.from, false)
+                };
+                mine.attach == Attach::Fd(fd) || e.back_fd(reader) == Some(fd)
+            })
     }
 }

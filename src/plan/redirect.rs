@@ -58,6 +58,13 @@ pub enum FdAction {
         fd: u32,
         span: Span,
     },
+    /// Put an end of edge `edge` on `fd`: a redirection whose target is a
+    /// process substitution, `cat < <(cmd)`.
+    Edge {
+        fd: u32,
+        edge: super::edge::EdgeId,
+        span: Span,
+    },
 }
 
 impl FdAction {
@@ -65,7 +72,8 @@ impl FdAction {
         match self {
             FdAction::Open { span, .. }
             | FdAction::Dup { span, .. }
-            | FdAction::Close { span, .. } => *span,
+            | FdAction::Close { span, .. }
+            | FdAction::Edge { span, .. } => *span,
         }
     }
 }
@@ -124,6 +132,7 @@ impl FdModel {
                 self.open[*fd as usize] = true;
             }
             FdAction::Close { fd, .. } => self.open[*fd as usize] = false,
+            FdAction::Edge { fd, .. } => self.open[*fd as usize] = true,
         }
         Ok(())
     }

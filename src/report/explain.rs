@@ -3,14 +3,30 @@
 use std::fmt::Write;
 
 use crate::plan::stage::quote;
-use crate::plan::{Carries, FdAction, OpenMode, Plan};
+use crate::plan::{Attach, Edge, FdAction, NodeId, OpenMode, Place, Plan};
+use crate::syntax::ast::ProcSubDirection;
 
 pub fn explain(plan: &Plan) -> String {
     let mut out = String::new();
-    let count = plan.stages.len();
-    for (i, stage) in plan.stages.iter().enumerate() {
-        let n = i + 1;
-        let _ = writeln!(out, "stage {n}: {}", stage.display());
+    if let Some(dir) = &plan.private_dir {
+        let _ = writeln!(
+            out,
+            "private directory: {}  (made when the run starts, removed when it ends)\n",
+            quote(&dir.to_string_lossy())
+        );
+    }
+    let count = plan.nodes.len();
+    for (i, node) in plan.nodes.iter().enumerate() {
+        let stage = node.stage();
+        let _ = write!(out, "stage {}: {}", i + 1, stage.display());
+        if let Place::Substitution { of, direction, .. } = node.place {
+            let sub = match direction {
+                ProcSubDirection::Input => "<(...)",
+                ProcSubDirection::Output => ">(...)",
+            };
+            let _ = write!(out, "  (in {sub} of stage {})", of + 1);
+        }
+        out.push('\n');
         let _ = writeln!(
             out,
             "  program:  {}",
@@ -24,34 +40,72 @@ pub fn explain(plan: &Plan) -> String {
                 quote(&value.to_string_lossy())
             );
         }
-        let stdin = match plan.edge_into(i) {
-            Some(e) => format!("{} from stage {}", e.transport.name(), e.from + 1),
-            None => "inherited".to_string(),
-        };
-        let _ = writeln!(out, "  stdin:    {stdin}");
-        let stdout = match plan.edge_out_of(i) {
-            Some(e) => {
-                let both = if e.carries == Carries::StdoutAndStderr {
-                    " (stderr too, after the redirections below)"
-                } else {
-                    ""
-                };
-                format!("{} to stage {}{both}", e.transport.name(), e.to + 1)
-            }
-            None => "inherited".to_string(),
-        };
-        let _ = writeln!(out, "  stdout:   {stdout}");
-        for action in &stage.redirects {
-            let _ = writeln!(out, "  redirect: {}", redirect(action));
+        let stdin = plan.edges_on(i, 0).next().map(|e| connection(e, i));
+        let _ = writeln!(
+            out,
+            "  stdin:    {}",
+            stdin.as_deref().unwrap_or("inherited")
+        );
+        let stdout = plan.edges_on(i, 1).next().map(|e| connection(e, i));
+        let _ = writeln!(
+            out,
+            "  stdout:   {}",
+            stdout.as_deref().unwrap_or("inherited")
+        );
+        for &id in &node.edges {
+            let edge = &plan.edges[id];
+            let mine = if edge.to.node == i {
+                &edge.to
+            } else {
+                &edge.from
+            };
+            let line = match &mine.attach {
+                Attach::Fd(fd) if *fd > 1 => format!("fd {fd}:    {}", connection(edge, i)),
+                Attach::Path(path) => format!(
+                    "fifo:     {}  ({})",
+                    quote(&path.to_string_lossy()),
+                    connection(edge, i)
+                ),
+                _ => continue,
+            };
+            let _ = writeln!(out, "  {line}");
         }
-        if n < count {
+        for action in &stage.redirects {
+            let _ = writeln!(out, "  redirect: {}", redirect(plan, action, i));
+        }
+        if i + 1 < count {
             out.push('\n');
         }
     }
     out
 }
 
-fn redirect(action: &FdAction) -> String {
+/// `pipe to stage 2`, `sock from stage 1 (duplex)`, with its attributes.
+fn connection(edge: &Edge, node: NodeId) -> String {
+    let reading = edge.to.node == node;
+    let (other, toward) = if reading {
+        (edge.from.node, "from")
+    } else {
+        (edge.to.node, "to")
+    };
+    let mut text = format!(
+        "{} {toward} stage {}",
+        edge.transport.kind.name(),
+        other + 1
+    );
+    if let Some(size) = edge.transport.size {
+        let _ = write!(text, ", size={size}");
+    }
+    if edge.transport.duplex {
+        text.push_str(", duplex: both ways");
+    }
+    if edge.stderr_too && !reading {
+        text.push_str(" (stderr too, after the redirections below)");
+    }
+    text
+}
+
+fn redirect(plan: &Plan, action: &FdAction, node: NodeId) -> String {
     match action {
         FdAction::Open { fd, path, mode, .. } => {
             let (op, what) = match mode {
@@ -66,5 +120,8 @@ fn redirect(action: &FdAction) -> String {
             format!("{fd}>&{from}  (fd {fd} becomes a copy of fd {from})")
         }
         FdAction::Close { fd, .. } => format!("{fd}>&-  (close fd {fd})"),
+        FdAction::Edge { fd, edge, .. } => {
+            format!("fd {fd} is the {}", connection(&plan.edges[*edge], node))
+        }
     }
 }

@@ -3,5 +3,6 @@
 pub mod diagnostic;
 pub mod explain;
 pub mod outcome;
+mod run_error;
 pub mod status;
 pub mod summary;

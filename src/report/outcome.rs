@@ -1,6 +1,11 @@
 //! The outcome of a run: every stage's status and what pipe-run itself
 //! received. The runner records facts here; clients decide how to show them.
 
+use std::time::Duration;
+
+use crate::plan::EdgeId;
+use crate::transport::Granted;
+
 /// How a stage ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StageStatus {
@@ -19,27 +24,44 @@ impl StageStatus {
     }
 }
 
-/// Why a stage's program did not start, found after `fork`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StageError {
-    /// What failed, e.g. "cannot execute /usr/bin/x" or "cannot open f".
-    pub what: String,
+/// Why a stage's program did not start, found after `fork`: the step that
+/// failed and its errno.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StartError {
+    pub step: FailedStep,
     pub errno: i32,
 }
 
-impl StageError {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailedStep {
+    /// `execve` of the program.
+    Exec,
+    /// Resetting the signal state.
+    Setup,
+    /// pipe-run's own wiring of the stage's fds.
+    Wiring,
+    /// The stage's redirection at this index.
+    Redirect(usize),
+    /// Opening the named FIFO of this edge.
+    Fifo(EdgeId),
+}
+
+impl StartError {
     /// The errno as words, e.g. "No such file or directory".
     pub fn reason(&self) -> String {
         crate::io_error::describe_errno(self.errno)
     }
 }
 
+/// How one node of the plan ran: `Outcome::stages[i]` is node `i`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StageOutcome {
-    /// The stage's argv, quoted for display.
-    pub display: String,
+    pub pid: i32,
     pub status: StageStatus,
-    pub error: Option<StageError>,
+    /// When it started and ended, from the start of the run.
+    pub started: Duration,
+    pub ended: Duration,
+    pub error: Option<StartError>,
 }
 
 /// A process that a stage left running when the pipeline was over, and
@@ -62,4 +84,6 @@ pub struct Outcome {
     /// What the stages left running and pipe-run ended (only when it was
     /// asked to, see `RunOptions::end_leftovers`).
     pub leftovers: Vec<Leftover>,
+    /// Edges whose kernel buffer is smaller than `size=` asked for.
+    pub granted: Vec<(EdgeId, Granted)>,
 }

@@ -2,10 +2,35 @@
 
 use nix::sys::signal::Signal;
 
-use super::outcome::{Leftover, StageOutcome, StageStatus};
+use super::outcome::{FailedStep, Leftover, StageOutcome, StageStatus};
+use crate::plan::{EdgeId, FdAction, Place, Plan};
+use crate::syntax::ast::ProcSubDirection;
+use crate::transport::Granted;
+
+/// How a stage is named in messages: `stage 2 (grep x)`, and for a stage
+/// of a substitution `stage 3 (sort b.txt, in <(...) of stage 1)`. Stages
+/// are numbered in the order their text starts.
+pub fn name(plan: &Plan, index: usize) -> String {
+    let node = &plan.nodes[index];
+    let shown = shorten(&node.stage().display());
+    match node.place {
+        Place::Main => format!("stage {} ({shown})", index + 1),
+        Place::Substitution { of, direction, .. } => {
+            let sub = match direction {
+                ProcSubDirection::Input => "<(...)",
+                ProcSubDirection::Output => ">(...)",
+            };
+            format!(
+                "stage {} ({shown}, in {sub} of stage {})",
+                index + 1,
+                of + 1
+            )
+        }
+    }
+}
 
 /// `stage 1 (curl -s https://example.invalid) exited with status 6`
-pub fn failure(index: usize, stage: &StageOutcome) -> String {
+pub fn failure(plan: &Plan, index: usize, stage: &StageOutcome) -> String {
     let how = match stage.status {
         StageStatus::Exited(code) => format!("exited with status {code}"),
         StageStatus::Signaled(sig) => {
@@ -13,19 +38,40 @@ pub fn failure(index: usize, stage: &StageOutcome) -> String {
             format!("was killed by signal {sig} ({name})")
         }
     };
-    format!("stage {} ({}) {how}", index + 1, shorten(&stage.display))
+    format!("{} {how}", name(plan, index))
 }
 
 /// `stage 2 (foo): cannot execute /usr/bin/foo: Permission denied`
-pub fn start_error(index: usize, stage: &StageOutcome) -> Option<String> {
+pub fn start_error(plan: &Plan, index: usize, stage: &StageOutcome) -> Option<String> {
     let error = stage.error.as_ref()?;
-    Some(format!(
-        "stage {} ({}): {}: {}",
-        index + 1,
-        shorten(&stage.display),
-        error.what,
-        error.reason()
-    ))
+    let planned = plan.nodes[index].stage();
+    let what = match error.step {
+        FailedStep::Exec => format!("cannot execute {}", planned.program.display()),
+        FailedStep::Setup => "cannot set up the stage".to_string(),
+        FailedStep::Wiring => "cannot set up its fds".to_string(),
+        FailedStep::Fifo(edge) => match plan.edges[edge].named_fifo() {
+            Some(path) => format!("cannot open {}", path.display()),
+            None => "cannot open its FIFO".to_string(),
+        },
+        FailedStep::Redirect(i) => match planned.redirects.get(i) {
+            Some(FdAction::Open { path, .. }) => format!("cannot open {}", path.display()),
+            Some(FdAction::Dup { from, .. }) => format!("cannot duplicate fd {from}"),
+            _ => "cannot set up its fds".to_string(),
+        },
+    };
+    Some(format!("{}: {what}: {}", name(plan, index), error.reason()))
+}
+
+/// `size=` that the kernel cut down, said once per edge.
+pub fn granted(plan: &Plan, edge: EdgeId, granted: Granted) -> String {
+    let e = &plan.edges[edge];
+    format!(
+        "{} edge from {} got a kernel buffer of {} bytes, not the {} asked for",
+        e.transport.kind.name(),
+        name(plan, e.from.node),
+        granted.got,
+        granted.asked
+    )
 }
 
 /// `ended 1 process that the stages left running: 4242 (sleep 100)`

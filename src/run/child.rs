@@ -12,11 +12,17 @@ use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A step of the child's fd setup, with raw fd numbers as the child sees
-/// them. Sources the parent owns are all numbered above [`super::fds::FLOOR`],
-/// so no step can overwrite a source that a later step needs.
+/// them. The parent orders the steps ([`super::fdmove`]) so that no step
+/// overwrites a source that a later step needs.
 #[derive(Debug)]
 pub enum ChildFd {
+    /// `dup2`, or clearing close-on-exec when `from == to`.
     Dup {
+        from: RawFd,
+        to: RawFd,
+    },
+    /// A close-on-exec copy that later steps read from.
+    Park {
         from: RawFd,
         to: RawFd,
     },
@@ -118,6 +124,7 @@ impl ChildSetup {
                         libc::fcntl(to, libc::F_SETFD, 0) >= 0
                     }
                     ChildFd::Dup { from, to } => libc::dup2(from, to) >= 0,
+                    ChildFd::Park { from, to } => libc::dup3(from, to, libc::O_CLOEXEC) >= 0,
                     ChildFd::Close(fd) => {
                         libc::close(fd);
                         true

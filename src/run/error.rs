@@ -1,22 +1,38 @@
-//! Errors of pipe-run itself while running (exit 125), and a redirection
-//! that failed after validation (exit 2, as before anything ran).
+//! Why a run could not go ahead, as facts: what pipe-run was doing and the
+//! error. `report::run_error` puts them into words.
 
-use std::fmt;
 use std::io;
+use std::path::PathBuf;
 
-use crate::io_error::describe;
+use crate::plan::OpenMode;
+use crate::transport::Kind;
 
 #[derive(Debug)]
 pub enum RunError {
     /// A file could not be opened although the plan checked it; no stage
-    /// was started, and no file was created or truncated. `what` names the
-    /// file: "cannot create out.txt".
-    Redirect { what: String, error: io::Error },
-    /// pipe-run could not do its own work (pipe, fork, signals).
-    Internal {
-        what: &'static str,
+    /// was started, and no file was created or truncated (exit 2).
+    Redirect {
+        path: PathBuf,
+        mode: OpenMode,
         error: io::Error,
     },
+    /// pipe-run could not do its own work (exit 125).
+    Internal { doing: Doing, error: io::Error },
+}
+
+/// What pipe-run was doing when its own work failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Doing {
+    InstallSignals,
+    BecomeSubreaper,
+    CreatePrivateDir,
+    /// Opening an edge of this kind.
+    OpenEdge(Kind),
+    /// Making a named FIFO for a process substitution.
+    MakeFifo,
+    /// Numbering an edge's ends out of the way of the stages' fds.
+    WireEdge,
+    Spawn,
 }
 
 impl RunError {
@@ -24,15 +40,6 @@ impl RunError {
         match self {
             RunError::Redirect { .. } => 2,
             RunError::Internal { .. } => 125,
-        }
-    }
-}
-
-impl fmt::Display for RunError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RunError::Redirect { what, error } => write!(f, "{what}: {}", describe(error)),
-            RunError::Internal { what, error } => write!(f, "{what}: {}", describe(error)),
         }
     }
 }
@@ -47,30 +54,11 @@ impl std::error::Error for RunError {
 
 /// Attach what pipe-run was doing to an I/O error.
 pub trait Context<T> {
-    fn doing(self, what: &'static str) -> Result<T, RunError>;
+    fn doing(self, doing: Doing) -> Result<T, RunError>;
 }
 
 impl<T> Context<T> for io::Result<T> {
-    fn doing(self, what: &'static str) -> Result<T, RunError> {
-        self.map_err(|error| RunError::Internal { what, error })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errors_print_as_words() {
-        let e = RunError::Redirect {
-            what: "cannot create out/x.txt".into(),
-            error: io::Error::from_raw_os_error(libc::EACCES),
-        };
-        assert_eq!(e.to_string(), "cannot create out/x.txt: Permission denied");
-        let e = RunError::Internal {
-            what: "creating a pipe",
-            error: io::Error::from_raw_os_error(libc::EMFILE),
-        };
-        assert_eq!(e.to_string(), "creating a pipe: Too many open files");
+    fn doing(self, doing: Doing) -> Result<T, RunError> {
+        self.map_err(|error| RunError::Internal { doing, error })
     }
 }

@@ -12,11 +12,16 @@ pub const FLOOR: i32 = MAX_FD as i32 + 1;
 
 /// Move `fd` to a number at or above [`FLOOR`], keeping close-on-exec.
 pub fn above_floor(fd: OwnedFd) -> io::Result<OwnedFd> {
-    if fd.as_raw_fd() >= FLOOR {
+    at_or_above(fd, FLOOR)
+}
+
+/// Move `fd` to a number at or above `min`, keeping close-on-exec.
+pub fn at_or_above(fd: OwnedFd, min: i32) -> io::Result<OwnedFd> {
+    if fd.as_raw_fd() >= min {
         return Ok(fd);
     }
     // SAFETY: F_DUPFD_CLOEXEC on an fd we own returns a new fd or -1.
-    let new = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, FLOOR) };
+    let new = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, min) };
     if new < 0 {
         return Err(io::Error::last_os_error());
     }

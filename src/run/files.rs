@@ -35,7 +35,6 @@ use nix::unistd::ftruncate;
 
 use super::error::RunError;
 use super::fds::above_floor;
-use crate::plan::redirect::show;
 use crate::plan::{FdAction, OpenMode, Stage};
 
 /// Files a stage redirects to, opened by the parent once the whole plan has
@@ -62,7 +61,7 @@ fn is_blocking_fifo(path: &Path, mode: OpenMode) -> bool {
 /// Open the files of every stage (see the module documentation for the
 /// order). On error nothing has been created or truncated, and the error
 /// names the file.
-pub fn open_files(stages: &[Stage]) -> Result<Vec<StageFiles>, RunError> {
+pub fn open_files(stages: &[&Stage]) -> Result<Vec<StageFiles>, RunError> {
     let mut opening = Opening {
         files: stages
             .iter()
@@ -148,7 +147,7 @@ struct Slot<'a> {
 }
 
 /// Every redirection the parent opens, in plan order.
-fn slots(stages: &[Stage]) -> impl Iterator<Item = Slot<'_>> {
+fn slots<'a>(stages: &'a [&'a Stage]) -> impl Iterator<Item = Slot<'a>> {
     stages.iter().enumerate().flat_map(|(stage, s)| {
         s.redirects
             .iter()
@@ -224,7 +223,8 @@ fn identity(fd: &OwnedFd) -> nix::Result<Identity> {
 
 fn failed(slot: &Slot, e: Errno) -> RunError {
     RunError::Redirect {
-        what: format!("cannot {} {}", slot.mode.verb(), show(slot.path)),
+        path: slot.path.to_path_buf(),
+        mode: slot.mode,
         error: io::Error::from(e),
     }
 }

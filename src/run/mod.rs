@@ -7,56 +7,70 @@
 //!    supervisor through a self-pipe. The terminal's modes are saved
 //!    ([`terminal`]). With [`RunOptions::end_leftovers`], pipe-run becomes
 //!    the subreaper of everything the stages start ([`leftovers`]).
-//! 2. Every file the plan redirects to is opened (close-on-exec, numbered
-//!    above fd 9) before the first fork, and none is created or truncated
-//!    until all opens have succeeded ([`files`]); FIFOs are left to the
-//!    child, since their open blocks until another stage opens the other
-//!    end.
-//! 3. Stages are spawned left to right, in pipe-run's own process group:
-//!    pipe-run creates no group and never changes the terminal's
-//!    foreground, so Ctrl-C and Ctrl-Z reach pipe-run, its stages and
-//!    whoever shares the group (the calling script, `make`) alike, and no
-//!    stage leads a group holding other stages. Each edge is opened by its
-//!    transport just before its writer is spawned; the parent drops its
-//!    copy of each end right after the spawn that needed it, so the reader
-//!    sees EOF exactly when the writer (and its descendants) are done.
-//! 4. The [`supervisor`] sleeps until signals arrive, passes on to each
-//!    stage the signals sent to pipe-run alone, and reaps. When every stage
-//!    has ended, it ends what they left running (SIGTERM, then SIGKILL).
+//! 2. The run's private directory is made if the plan needs named FIFOs,
+//!    and every file the plan redirects to is opened (close-on-exec,
+//!    numbered above fd 9) before the first fork; none is created or
+//!    truncated until all opens have succeeded ([`files`]). FIFOs the user
+//!    redirects to are left to the child, since their open blocks until
+//!    another stage opens the other end.
+//! 3. Nodes are spawned in plan order (the order their text starts), in
+//!    pipe-run's own process group: pipe-run creates no group and never
+//!    changes the terminal's foreground, so Ctrl-C and Ctrl-Z reach
+//!    pipe-run, its stages and whoever shares the group (the calling
+//!    script, `make`) alike, and no stage leads a group holding other
+//!    stages. Each edge is opened by its transport when its first end is
+//!    needed ([`wiring`]); the child puts its ends on their fds in one
+//!    parallel move ([`fdmove`]), then applies its redirections in order;
+//!    the parent drops its copy of each end right after the spawn that
+//!    needed it, so a reader sees EOF exactly when its writers (and their
+//!    descendants) are done.
+//! 4. The [`event_loop`] sleeps until signals arrive or a forked child's
+//!    report pipe speaks, passes on to each stage the signals sent to
+//!    pipe-run alone, reaps, and releases named FIFOs whose other side
+//!    will never open them ([`fifos`]). When every stage has ended, it
+//!    ends what they left running (SIGTERM, then SIGKILL).
 //! 5. The terminal's modes are put back if a stage was killed by a signal,
-//!    signal handlers and mask are restored, and the [`Outcome`] returned.
-//!    If anything fails or panics midway, the [`stages::Stages`] guard kills
-//!    and reaps whatever was started.
+//!    signal handlers and mask are restored, the private directory is
+//!    removed, and the [`Outcome`] returned: facts only (pids, statuses,
+//!    times, the step that failed and its errno), which `report` puts into
+//!    words. If anything fails or panics midway, the [`stages::Stages`]
+//!    guard kills and reaps whatever was started, and the directory guard
+//!    then removes the directory.
 
 mod child;
 mod error;
+mod event_loop;
+mod fdmove;
 mod fds;
+mod fifos;
 mod files;
 mod leftovers;
 mod signals;
 mod spawn;
 mod stages;
-mod supervisor;
 mod terminal;
+mod wiring;
 
-pub use error::RunError;
+pub use error::{Doing, RunError};
 
-use std::os::fd::{AsFd, OwnedFd};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use error::Context as _;
+use event_loop::EventLoop;
+use fifos::NamedFifos;
 use files::open_files;
 use leftovers::Subreaper;
 use nix::unistd::getpid;
 use signals::Signals;
-use spawn::{Report, SpawnContext, spawn};
+use spawn::{Report, SpawnContext, StepOrigin, spawn};
 use stages::{Reaping, Stage, Stages};
-use supervisor::Supervisor;
 use terminal::TerminalModes;
+use wiring::Wiring;
 
-use crate::plan::{FdAction, Plan};
-use crate::report::outcome::{Outcome, StageError, StageOutcome, StageStatus};
+use crate::plan::{EdgeId, Plan};
+use crate::report::outcome::{FailedStep, Outcome, StageOutcome, StageStatus, StartError};
+use crate::transport::{Granted, PrivateDir};
 
 /// How to run a plan.
 #[derive(Debug, Clone)]
@@ -80,6 +94,13 @@ impl Default for RunOptions {
     }
 }
 
+/// Something the run tells as it happens, before its [`Outcome`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// The kernel gave edge `edge` a smaller buffer than `size=` asked for.
+    Granted { edge: EdgeId, granted: Granted },
+}
+
 /// Run `plan` to completion and report how every stage ended.
 ///
 /// ```
@@ -97,73 +118,83 @@ impl Default for RunOptions {
 /// Signal handling is process-wide, so runs in one process take turns: a
 /// second thread calling `run` waits until the first run has ended.
 pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
+    run_with(plan, options, &mut |_| {})
+}
+
+/// [`run`], telling `events` of what happens as it happens.
+pub fn run_with(
+    plan: &Plan,
+    options: &RunOptions,
+    events: &mut dyn FnMut(Event),
+) -> Result<Outcome, RunError> {
     static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
     // A run that panicked has restored everything on unwinding, so a
     // poisoned lock is still safe to take.
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let begun = Instant::now();
     // pipe-run's own set-up comes first: once the files are open, some are
     // truncated, and a failure of pipe-run's own after that would lose data.
-    let signals = Signals::install().doing("installing signal handlers")?;
+    let signals = Signals::install().doing(Doing::InstallSignals)?;
     let modes = TerminalModes::save();
     let (_subreaper, reaping) = if options.end_leftovers {
-        let guard = Subreaper::start().doing("becoming the stages' subreaper")?;
+        let guard = Subreaper::start().doing(Doing::BecomeSubreaper)?;
         (Some(guard), Reaping::AnyChild)
     } else {
         (None, Reaping::StagesOnly)
     };
-    let mut files = open_files(&plan.stages)?;
+    // Dropped last among the run's guards: after every stage is reaped.
+    let dir = match &plan.private_dir {
+        Some(path) => Some(PrivateDir::create_at(path).doing(Doing::CreatePrivateDir)?),
+        None => None,
+    };
+    let stage_list: Vec<&crate::plan::Stage> = plan.nodes.iter().map(|n| n.stage()).collect();
+    let mut files = open_files(&stage_list)?;
     let context = SpawnContext {
         parent: getpid(),
         reset_signals: signals.child_resets(),
         closed_std_fds: plan.closed_std_fds.iter().map(|&fd| fd as i32).collect(),
     };
 
+    let mut granted = Vec::new();
     let mut stages = Stages::new(reaping);
-    let mut next_stdin: Option<OwnedFd> = None;
-    for (index, stage) in plan.stages.iter().enumerate() {
-        let out = match plan.edge_out_of(index) {
-            Some(edge) => {
-                let ends = edge.transport.open().doing("creating a pipe")?;
-                let reader = fds::above_floor(ends.reader).doing("creating a pipe")?;
-                let writer = fds::above_floor(ends.writer).doing("creating a pipe")?;
-                Some((reader, writer, edge.carries))
-            }
-            None => None,
-        };
-        let spawned = spawn(
-            stage,
-            next_stdin.as_ref(),
-            out.as_ref().map(|(_, w, carries)| (w, *carries)),
-            &files[index],
-            &context,
-        )
-        .doing("starting a stage")?;
-        stages.stages.push(Stage {
+    let mut wiring = Wiring::new(plan);
+    for (id, node) in plan.nodes.iter().enumerate() {
+        wiring.open_for(id, dir.as_ref(), &mut |edge, g| {
+            granted.push((edge, g));
+            events(Event::Granted { edge, granted: g });
+        })?;
+        let ends = wiring.ends_of(id).doing(Doing::Spawn)?;
+        let spawned = spawn(node.stage(), &ends, &files[id], &context).doing(Doing::Spawn)?;
+        drop(ends);
+        stages.push(Stage {
             pid: spawned.pid,
             status: None,
             stopped: false,
             report: spawned.report,
-            step_redirect: spawned.step_redirect,
+            steps: spawned.steps,
+            started: Instant::now(),
+            ended: None,
         });
         // The parent's copies go now: the stage has its own.
-        files[index].clear();
-        next_stdin = out.map(|(reader, _writer, _)| reader);
+        files[id].clear();
+        wiring.started(id);
     }
-    drop(next_stdin);
+    drop(wiring);
 
-    let mut supervisor = Supervisor {
+    let mut event_loop = EventLoop {
         stages: &mut stages,
         signals: &signals,
+        fifos: NamedFifos::of(plan),
         received: None,
         stopping: None,
     };
-    supervisor.wait_all();
+    event_loop.wait_all();
     let leftovers = if options.end_leftovers {
-        supervisor.end_leftovers(options.leftover_grace)
+        event_loop.end_leftovers(options.leftover_grace)
     } else {
         Vec::new()
     };
-    let received = supervisor.received;
+    let received = event_loop.received;
     let killed = stages
         .stages
         .iter()
@@ -172,52 +203,43 @@ pub fn run(plan: &Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         modes.restore();
     }
 
-    let outcomes = plan
+    let outcomes = stages
         .stages
         .iter()
-        .zip(stages.stages.iter())
-        .map(|(stage, member)| StageOutcome {
-            display: stage.display(),
+        .map(|member| StageOutcome {
+            pid: member.pid.as_raw(),
             status: member
                 .status
-                .expect("the supervisor returns when all stages ended"),
-            error: read_report(member, stage),
+                .expect("the event loop returns when all stages ended"),
+            started: member.started.saturating_duration_since(begun),
+            ended: member
+                .ended
+                .map_or(Duration::ZERO, |t| t.saturating_duration_since(begun)),
+            error: start_error(member),
         })
         .collect();
+    drop(dir);
     Ok(Outcome {
         stages: outcomes,
         received_signal: received,
         leftovers,
+        granted,
     })
 }
 
 /// What the child reported before it could exec, if anything.
-fn read_report(member: &Stage, stage: &crate::plan::Stage) -> Option<StageError> {
-    let (errno, step) = match &member.report {
-        Report::Ready(report) => (*report)?,
-        Report::Pending(pipe) => {
-            // The stage has ended, so the write end is closed: no blocking.
-            let mut buf = [0u8; 8];
-            let n = nix::unistd::read(pipe.as_fd(), &mut buf).ok()?;
-            (n == buf.len())
-                .then(|| child::decode(u64::from_ne_bytes(buf)))
-                .flatten()?
-        }
+fn start_error(member: &Stage) -> Option<StartError> {
+    let Report::Ready(Some((errno, step))) = member.report else {
+        return None;
     };
-    let what = match step {
-        child::STEP_EXEC => format!("cannot execute {}", stage.program.display()),
-        child::STEP_SETUP => "cannot set up the stage".to_string(),
-        step => match member
-            .step_redirect
-            .get(step as usize)
-            .copied()
-            .flatten()
-            .and_then(|i| stage.redirects.get(i))
-        {
-            Some(FdAction::Open { path, .. }) => format!("cannot open {}", path.display()),
-            Some(FdAction::Dup { from, .. }) => format!("cannot duplicate fd {from}"),
-            _ => "cannot set up its fds".to_string(),
+    let step = match step {
+        child::STEP_EXEC => FailedStep::Exec,
+        child::STEP_SETUP => FailedStep::Setup,
+        step => match member.steps.get(step as usize) {
+            Some(StepOrigin::Redirect(index)) => FailedStep::Redirect(*index),
+            Some(StepOrigin::Fifo(edge)) => FailedStep::Fifo(*edge),
+            _ => FailedStep::Wiring,
         },
     };
-    Some(StageError { what, errno })
+    Some(StartError { step, errno })
 }

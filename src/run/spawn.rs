@@ -12,18 +12,30 @@ use nix::unistd::{ForkResult, Pid, fork, pipe2};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::child::{ChildFd, ChildSetup, NO_REPORT, ReportTo, decode};
-use super::fds::above_floor;
+use super::fdmove;
+use super::fds::{FLOOR, at_or_above};
 use super::files::{StageFiles, open_flags};
 use super::signals::BlockAll;
-use crate::plan::{Carries, FdAction, Stage};
+use crate::plan::{EdgeId, FdAction, Stage};
 
 /// What the parent needs of a started stage.
 pub struct Spawned {
     pub pid: Pid,
     /// Why the child could not exec, or where to read it later.
     pub report: Report,
-    /// For each child fd step, the redirection it came from, if any.
-    pub step_redirect: Vec<Option<usize>>,
+    /// For each child fd step, what it does, to name a failed step.
+    pub steps: Vec<StepOrigin>,
+}
+
+/// What a step of the child's fd setup is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepOrigin {
+    /// pipe-run's own wiring: a closed standard fd, an edge's end, `|&`.
+    Wiring,
+    /// The stage's redirection at this index.
+    Redirect(usize),
+    /// Opening the named FIFO of this edge.
+    Fifo(EdgeId),
 }
 
 /// A child's failure report.
@@ -33,6 +45,22 @@ pub enum Report {
     /// The read end of a forked child's report pipe, readable once the
     /// child has exec'd or exited.
     Pending(OwnedFd),
+}
+
+/// How a node's edges reach it, prepared from the plan by the caller, who
+/// drops its copies of the ends right after the spawn.
+#[derive(Default)]
+pub struct NodeEnds<'a> {
+    /// Ends to put on these fds before the redirections: fds 0 and 1 of a
+    /// `|`, fd N of a `/dev/fd/N` substitution, both for a duplex socket.
+    pub onto: Vec<(&'a OwnedFd, u32)>,
+    /// Ends that a redirection puts in place (`cat < <(cmd)`), by edge.
+    pub for_redirects: Vec<(EdgeId, &'a OwnedFd)>,
+    /// Named FIFOs the child opens itself before exec: path, whether it
+    /// reads, the fd to put it on, and the edge.
+    pub fifo_opens: Vec<(CString, bool, u32, EdgeId)>,
+    /// `|&`: fd 2 becomes a copy of fd 1 after the redirections.
+    pub stderr_too: bool,
 }
 
 /// Per-run settings every spawn shares.
@@ -92,41 +120,75 @@ fn vfork_exec(setup: &ChildSetup) -> io::Result<Pid> {
     Ok(Pid::from_raw(pid))
 }
 
-/// Start `stage` in pipe-run's own process group.
-///
-/// `stdin` and `stdout` are the parent's ends of the stage's edges; the
-/// caller drops them right after this returns, so only the child keeps them.
+/// Start `stage` in pipe-run's own process group, with its edges' ends in
+/// place and its redirections applied in order.
 pub fn spawn(
     stage: &Stage,
-    stdin: Option<&OwnedFd>,
-    stdout: Option<(&OwnedFd, Carries)>,
+    ends: &NodeEnds,
     files: &StageFiles,
     context: &SpawnContext,
 ) -> io::Result<Spawned> {
     let mut fds = Vec::new();
-    let mut step_redirect = Vec::new();
+    let mut steps = Vec::new();
     for &fd in &context.closed_std_fds {
         fds.push(ChildFd::Close(fd));
-        step_redirect.push(None);
+        steps.push(StepOrigin::Wiring);
     }
-    if let Some(fd) = stdin {
-        fds.push(ChildFd::Dup {
-            from: fd.as_raw_fd(),
-            to: 0,
+    // Every end goes onto its fd in one parallel move; the files and
+    // ends that redirections use later are kept out of its way.
+    let moves: Vec<(RawFd, RawFd)> = ends
+        .onto
+        .iter()
+        .map(|(end, fd)| (end.as_raw_fd(), *fd as RawFd))
+        .collect();
+    let keep: Vec<RawFd> = files
+        .iter()
+        .flatten()
+        .map(AsRawFd::as_raw_fd)
+        .chain(ends.for_redirects.iter().map(|(_, end)| end.as_raw_fd()))
+        .collect();
+    let highest = moves.iter().map(|m| m.1).max().unwrap_or(0);
+    let floor = FLOOR.max(highest + 1);
+    let must_fork = !ends.fifo_opens.is_empty()
+        || stage
+            .redirects
+            .iter()
+            .zip(files)
+            .any(|(action, file)| matches!(action, FdAction::Open { .. }) && file.is_none());
+    let report_pipe = if must_fork {
+        let (read, write) = pipe2(OFlag::O_CLOEXEC)?;
+        Some((read, at_or_above(write, floor)?))
+    } else {
+        None
+    };
+    let scratch_floor = report_pipe
+        .as_ref()
+        .map_or(floor, |(_, write)| write.as_raw_fd());
+    let moved = fdmove::plan(&moves, &keep, scratch_floor);
+    for step in &moved.steps {
+        fds.push(match *step {
+            fdmove::Step::Dup { from, to } => ChildFd::Dup { from, to },
+            fdmove::Step::Inherit(fd) => ChildFd::Dup { from: fd, to: fd },
+            fdmove::Step::Park { from, to } => ChildFd::Park { from, to },
         });
-        step_redirect.push(None);
+        steps.push(StepOrigin::Wiring);
     }
-    if let Some((fd, _)) = stdout {
-        fds.push(ChildFd::Dup {
-            from: fd.as_raw_fd(),
-            to: 1,
+    for (path, read, to, edge) in &ends.fifo_opens {
+        fds.push(ChildFd::Open {
+            path: path.clone(),
+            flags: if *read {
+                libc::O_RDONLY
+            } else {
+                libc::O_WRONLY
+            },
+            to: *to as RawFd,
         });
-        step_redirect.push(None);
+        steps.push(StepOrigin::Fifo(*edge));
     }
     for (index, (action, file)) in stage.redirects.iter().zip(files).enumerate() {
         fds.push(match (action, file) {
             (FdAction::Open { fd, .. }, Some(file)) => ChildFd::Dup {
-                from: file.as_raw_fd(),
+                from: moved.kept(file.as_raw_fd()),
                 to: *fd as RawFd,
             },
             (FdAction::Open { fd, path, mode, .. }, None) => ChildFd::Open {
@@ -139,12 +201,24 @@ pub fn spawn(
                 to: *fd as RawFd,
             },
             (FdAction::Close { fd, .. }, _) => ChildFd::Close(*fd as RawFd),
+            (FdAction::Edge { fd, edge, .. }, _) => {
+                let end = ends
+                    .for_redirects
+                    .iter()
+                    .find(|(e, _)| e == edge)
+                    .map(|(_, end)| end.as_raw_fd())
+                    .ok_or_else(|| io::Error::other("a redirection's edge is not open"))?;
+                ChildFd::Dup {
+                    from: moved.kept(end),
+                    to: *fd as RawFd,
+                }
+            }
         });
-        step_redirect.push(Some(index));
+        steps.push(StepOrigin::Redirect(index));
     }
-    if let Some((_, Carries::StdoutAndStderr)) = stdout {
+    if ends.stderr_too {
         fds.push(ChildFd::Dup { from: 1, to: 2 });
-        step_redirect.push(None);
+        steps.push(StepOrigin::Wiring);
     }
 
     let program = cstring(stage.program.as_os_str().as_bytes())?;
@@ -168,17 +242,10 @@ pub fn spawn(
     sh_argv.extend_from_slice(&argv[1..]);
     let envp = null_terminated(&env);
 
-    // The child opens a FIFO itself, and that open may block until a
-    // later stage opens the other end: the parent must not wait for this
+    // The child opens a FIFO itself, and that open may block until
+    // another stage opens the other end: the parent must not wait for this
     // child's exec, so it forks. Every other stage is started vfork-style.
-    let must_fork = fds.iter().any(|f| matches!(f, ChildFd::Open { .. }));
     let shared = AtomicU64::new(NO_REPORT);
-    let report_pipe = if must_fork {
-        let (read, write) = pipe2(OFlag::O_CLOEXEC)?;
-        Some((read, above_floor(write)?))
-    } else {
-        None
-    };
     let setup = ChildSetup {
         program,
         _args: args,
@@ -219,9 +286,5 @@ pub fn spawn(
         // The vfork child has exec'd or exited: its report is in place.
         None => Report::Ready(decode(shared.load(Ordering::SeqCst))),
     };
-    Ok(Spawned {
-        pid,
-        report,
-        step_redirect,
-    })
+    Ok(Spawned { pid, report, steps })
 }

@@ -6,12 +6,17 @@
 //! group would also reach whoever shares it with pipe-run (the calling
 //! script, `make`).
 
+use std::collections::HashMap;
+use std::os::fd::AsFd;
+use std::time::Instant;
+
 use nix::errno::Errno;
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::Pid;
 
-use super::spawn::Report;
+use super::child;
+use super::spawn::{Report, StepOrigin};
 use crate::report::outcome::StageStatus;
 
 pub struct Stage {
@@ -20,7 +25,31 @@ pub struct Stage {
     /// Stopped by a signal, and not continued since.
     pub stopped: bool,
     pub report: Report,
-    pub step_redirect: Vec<Option<usize>>,
+    pub steps: Vec<StepOrigin>,
+    pub started: Instant,
+    pub ended: Option<Instant>,
+}
+
+impl Stage {
+    /// Has the child got past its fd setup (exec'd, or failed)? A forked
+    /// child's report pipe says so when it becomes readable.
+    pub fn set_up(&self) -> bool {
+        matches!(self.report, Report::Ready(_)) || self.status.is_some()
+    }
+
+    /// Read the report pipe of a forked child that has exec'd or exited:
+    /// call only when it is readable (or the child has ended), so it does
+    /// not block.
+    pub fn collect_report(&mut self) {
+        if let Report::Pending(pipe) = &self.report {
+            let mut buf = [0u8; 8];
+            let report = match nix::unistd::read(pipe.as_fd(), &mut buf) {
+                Ok(8) => child::decode(u64::from_ne_bytes(buf)),
+                _ => None,
+            };
+            self.report = Report::Ready(report);
+        }
+    }
 }
 
 /// How pipe-run collects ended children.
@@ -37,6 +66,8 @@ pub enum Reaping {
 pub struct Stages {
     pub stages: Vec<Stage>,
     pub reaping: Reaping,
+    /// Index of each stage by pid.
+    by_pid: HashMap<i32, usize>,
 }
 
 impl Stages {
@@ -44,7 +75,13 @@ impl Stages {
         Stages {
             stages: Vec::new(),
             reaping,
+            by_pid: HashMap::new(),
         }
+    }
+
+    pub fn push(&mut self, stage: Stage) {
+        self.by_pid.insert(stage.pid.as_raw(), self.stages.len());
+        self.stages.push(stage);
     }
 
     pub fn alive(&self) -> bool {
@@ -67,12 +104,16 @@ impl Stages {
     }
 
     /// Collect every child that ended, stopped or continued, without
-    /// blocking.
-    pub fn reap(&mut self) {
+    /// blocking. Returns the stages that ended.
+    pub fn reap(&mut self) -> Vec<usize> {
         let flags = WaitPidFlag::WNOHANG | WaitPidFlag::WUNTRACED | WaitPidFlag::WCONTINUED;
+        let mut ended = Vec::new();
         match self.reaping {
             Reaping::StagesOnly => {
-                for stage in self.stages.iter_mut().filter(|s| s.status.is_none()) {
+                for (index, stage) in self.stages.iter_mut().enumerate() {
+                    if stage.status.is_some() {
+                        continue;
+                    }
                     loop {
                         match waitpid(stage.pid, Some(flags)) {
                             Ok(WaitStatus::StillAlive) => {}
@@ -89,6 +130,9 @@ impl Stages {
                         }
                         break;
                     }
+                    if stage.status.is_some() {
+                        ended.push(index);
+                    }
                 }
             }
             Reaping::AnyChild => loop {
@@ -97,15 +141,26 @@ impl Stages {
                     Ok(status) => {
                         // A pid that is not a stage's is a leftover that
                         // ended by itself: nothing more to do.
-                        if let Some(stage) =
-                            self.stages.iter_mut().find(|s| Some(s.pid) == status.pid())
-                        {
+                        let index = status
+                            .pid()
+                            .and_then(|pid| self.by_pid.get(&pid.as_raw()).copied());
+                        if let Some(index) = index {
+                            let stage = &mut self.stages[index];
                             stage.record(status);
+                            if stage.status.is_some() {
+                                ended.push(index);
+                            }
                         }
                     }
                 }
             },
         }
+        for &index in &ended {
+            let stage = &mut self.stages[index];
+            stage.ended = Some(Instant::now());
+            stage.collect_report();
+        }
+        ended
     }
 }
 

@@ -305,30 +305,6 @@ fn the_hint_for_bash_redirections_shows_the_sh_spelling() {
 }
 
 #[test]
-fn reserved_future_syntax_is_refused_as_not_supported_yet() {
-    check_all(&[
-        refusal(
-            "touch MARKER | echo a |[fifo] cat",
-            "|[fifo]",
-            &["not supported yet"],
-            false,
-        ),
-        refusal(
-            "touch MARKER | diff <(ls) b",
-            "<(ls)",
-            &["not supported yet"],
-            false,
-        ),
-        refusal(
-            "touch MARKER | tee >(cat)",
-            ">(cat)",
-            &["not supported yet"],
-            false,
-        ),
-    ]);
-}
-
-#[test]
 fn shell_only_parameters_are_refused() {
     check_all(&[
         refusal("touch MARKER | echo $?", "$?", &["`$?`"], true),

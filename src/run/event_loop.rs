@@ -1,20 +1,27 @@
-//! The supervisor: the one loop that waits for the pipeline to finish.
+//! The event loop: the one place where pipe-run waits while the pipeline
+//! runs.
 //!
-//! It sleeps in `poll` on the signal self-pipe (never busy-waits), with a
-//! deadline when one is due, and on each wake-up passes on the signals sent
-//! to pipe-run, handles job control, and reaps stages that ended or
-//! stopped. Once the pipeline is over it ends what the stages left running,
-//! if pipe-run is their subreaper.
+//! It sleeps in one `poll` (never busy-waits) on the signal self-pipe
+//! (signals, and SIGCHLD for children that ended or stopped), on the fds it
+//! watches (the report pipes of forked children, which say when a child is
+//! past its opens), and until the earliest timer (the grace before pipe-run
+//! stops itself, the one before leftovers are killed). On each wake-up it
+//! passes on the signals sent to pipe-run, handles job control, reaps, and
+//! releases named FIFOs whose other side will never come. Once the pipeline
+//! is over it ends what the stages left running, if pipe-run is their
+//! subreaper.
 
-use std::os::fd::BorrowedFd;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Duration, Instant};
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
+use super::fifos::NamedFifos;
 use super::leftovers::{any_child_running, children};
 use super::signals::{Arrived, FORWARDED, Signals};
+use super::spawn::Report;
 use super::stages::Stages;
 use crate::report::outcome::Leftover;
 
@@ -22,9 +29,10 @@ use crate::report::outcome::Leftover;
 /// a stage that ignores SIGTSTP must not keep the job from stopping.
 const STOP_GRACE: Duration = Duration::from_secs(2);
 
-pub struct Supervisor<'a> {
+pub struct EventLoop<'a> {
     pub stages: &'a mut Stages,
     pub signals: &'a Signals,
+    pub fifos: NamedFifos,
     /// The last terminating signal that pipe-run was sent, and will die of.
     pub received: Option<i32>,
     /// A stop is due: pipe-run stops itself once every running stage has
@@ -32,13 +40,17 @@ pub struct Supervisor<'a> {
     pub stopping: Option<Instant>,
 }
 
-impl Supervisor<'_> {
+impl EventLoop<'_> {
     /// Wait until every stage has ended.
     pub fn wait_all(&mut self) {
         loop {
             let arrived = self.signals.take();
             self.pass_on(arrived);
-            self.stages.reap();
+            for index in self.stages.reap() {
+                let stages = &*self.stages;
+                self.fifos
+                    .ended(index, |other| stages.stages[other].set_up());
+            }
             if !self.stages.alive() {
                 return;
             }
@@ -139,10 +151,18 @@ impl Supervisor<'_> {
         ended
     }
 
-    fn sleep(&self, deadline: Option<Instant>) {
+    fn sleep(&mut self, deadline: Option<Instant>) {
         // SAFETY: the wake fd lives as long as `self.signals`.
-        let fd = unsafe { BorrowedFd::borrow_raw(self.signals.wake_fd()) };
-        let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+        let wake = unsafe { BorrowedFd::borrow_raw(self.signals.wake_fd()) };
+        let mut fds = vec![PollFd::new(wake, PollFlags::POLLIN)];
+        // The report pipes of forked children still setting up.
+        let mut watched = Vec::new();
+        for (index, stage) in self.stages.stages.iter().enumerate() {
+            if let (Report::Pending(pipe), None) = (&stage.report, stage.status) {
+                fds.push(PollFd::new(pipe.as_fd(), PollFlags::POLLIN));
+                watched.push(index);
+            }
+        }
         let timeout = match deadline {
             None => PollTimeout::NONE,
             Some(at) => {
@@ -155,5 +175,16 @@ impl Supervisor<'_> {
         };
         // EINTR just means a signal arrived: the loop looks at it.
         let _ = poll(&mut fds, timeout);
+        let ready: Vec<usize> = fds[1..]
+            .iter()
+            .zip(&watched)
+            .filter(|(fd, _)| fd.revents().is_some_and(|r| !r.is_empty()))
+            .map(|(_, &index)| index)
+            .collect();
+        drop(fds);
+        for index in ready {
+            self.stages.stages[index].collect_report();
+            self.fifos.set_up(index);
+        }
     }
 }

@@ -1,0 +1,137 @@
+//! The parent's side of the edges while stages start: each edge is opened
+//! by its transport when its first end is needed, each end is handed to the
+//! node that owns it, and the parent's copy is dropped right after that
+//! node has started, so a reader sees EOF exactly when its writers are done.
+//! Nodes start in plan order, so along a chain only a few edges are open in
+//! the parent at any time.
+
+use std::ffi::CString;
+use std::io;
+use std::os::fd::OwnedFd;
+use std::os::unix::ffi::OsStrExt;
+
+use super::error::{Context as _, Doing, RunError};
+use super::fds::above_floor;
+use super::spawn::NodeEnds;
+use crate::plan::{Attach, Edge, EdgeId, NodeId, Plan};
+use crate::transport::{Granted, PrivateDir};
+
+/// The parent's copies of one edge's ends.
+#[derive(Default)]
+struct Open {
+    reader: Option<OwnedFd>,
+    writer: Option<OwnedFd>,
+    /// The edge is a named FIFO that its nodes open by path.
+    named: bool,
+}
+
+pub struct Wiring<'p> {
+    plan: &'p Plan,
+    edges: Vec<Option<Open>>,
+}
+
+/// Which side of an edge a node is on.
+fn is_reader(edge: &Edge, node: NodeId) -> bool {
+    edge.to.node == node
+}
+
+impl<'p> Wiring<'p> {
+    pub fn new(plan: &'p Plan) -> Wiring<'p> {
+        Wiring {
+            plan,
+            edges: (0..plan.edges.len()).map(|_| None).collect(),
+        }
+    }
+
+    /// Open every edge of `node` that is not open yet. `granted` hears of
+    /// each buffer size the kernel cut down.
+    pub fn open_for(
+        &mut self,
+        node: NodeId,
+        dir: Option<&PrivateDir>,
+        granted: &mut dyn FnMut(EdgeId, Granted),
+    ) -> Result<(), RunError> {
+        for &id in &self.plan.nodes[node].edges {
+            if self.edges[id].is_some() {
+                continue;
+            }
+            let edge = &self.plan.edges[id];
+            let open = match edge.named_fifo() {
+                Some(path) => {
+                    let dir = dir.expect("a plan with a named FIFO has a private directory");
+                    dir.make_fifo_at(path).doing(Doing::MakeFifo)?;
+                    Open {
+                        named: true,
+                        ..Open::default()
+                    }
+                }
+                None => {
+                    let opened = edge
+                        .transport
+                        .open(dir)
+                        .doing(Doing::OpenEdge(edge.transport.kind))?;
+                    if let Some(g) = opened.granted {
+                        granted(id, g);
+                    }
+                    Open {
+                        reader: Some(above_floor(opened.ends.reader).doing(Doing::WireEdge)?),
+                        writer: Some(above_floor(opened.ends.writer).doing(Doing::WireEdge)?),
+                        named: false,
+                    }
+                }
+            };
+            self.edges[id] = Some(open);
+        }
+        Ok(())
+    }
+
+    /// The ends `node` gets, borrowed from the parent's copies.
+    pub fn ends_of(&self, node: NodeId) -> io::Result<NodeEnds<'_>> {
+        let mut ends = NodeEnds::default();
+        for &id in &self.plan.nodes[node].edges {
+            let edge = &self.plan.edges[id];
+            let open = self.edges[id].as_ref().expect("opened by open_for");
+            let reader = is_reader(edge, node);
+            let (mine, end) = if reader {
+                (&edge.to, open.reader.as_ref())
+            } else {
+                (&edge.from, open.writer.as_ref())
+            };
+            if !reader && edge.stderr_too {
+                ends.stderr_too = true;
+            }
+            if open.named {
+                if let (Attach::Fd(fd), Some(path)) = (&mine.attach, edge.named_fifo()) {
+                    let path = CString::new(path.as_os_str().as_bytes())
+                        .map_err(|_| io::Error::other("a NUL byte in a FIFO path"))?;
+                    ends.fifo_opens.push((path, reader, *fd, id));
+                }
+                continue;
+            }
+            let end = end.expect("an end is kept until its node has started");
+            match &mine.attach {
+                Attach::Fd(fd) => ends.onto.push((end, *fd)),
+                Attach::Redirect(_) => ends.for_redirects.push((id, end)),
+                Attach::Path(_) => {}
+            }
+            if let Some(back) = edge.back_fd(reader) {
+                ends.onto.push((end, back));
+            }
+        }
+        Ok(ends)
+    }
+
+    /// `node` has started: drop the parent's copies of its ends.
+    pub fn started(&mut self, node: NodeId) {
+        for &id in &self.plan.nodes[node].edges {
+            let edge = &self.plan.edges[id];
+            if let Some(open) = self.edges[id].as_mut() {
+                if is_reader(edge, node) {
+                    open.reader = None;
+                } else {
+                    open.writer = None;
+                }
+            }
+        }
+    }
+}
