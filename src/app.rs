@@ -18,8 +18,9 @@ use crate::transport::Kind;
 /// One run of pipe-run, as the user asked for it.
 #[derive(Debug, Clone)]
 pub struct Invocation {
-    /// The expression text.
-    pub text: String,
+    /// The expression text: bytes, as the argument or file holds them (a
+    /// file name written in it need not be UTF-8).
+    pub text: Vec<u8>,
     /// Where the text came from, for diagnostics (a file for `-f`).
     pub origin: Option<String>,
     /// `$0`.

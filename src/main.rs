@@ -4,6 +4,7 @@ mod cli;
 
 use std::ffi::OsString;
 use std::io::Write;
+use std::os::unix::ffi::OsStringExt;
 
 use clap::Parser;
 use cli::Cli;
@@ -106,8 +107,6 @@ fn invocation(cli: Cli) -> Result<Invocation, String> {
         Some(path) => {
             let text = std::fs::read(&path)
                 .map_err(|e| format!("cannot read {}: {}", path.display(), describe(&e)))?;
-            let text = String::from_utf8(text)
-                .map_err(|_| format!("{} is not valid UTF-8", path.display()))?;
             let shown = path.display().to_string();
             (text, Some(shown), path.into_os_string())
         }
@@ -115,10 +114,7 @@ fn invocation(cli: Cli) -> Result<Invocation, String> {
             let text = args
                 .next()
                 .ok_or("no expression given (try `pipe-run --help`)")?
-                .into_string()
-                .map_err(
-                    |_| "the expression is not valid UTF-8 (pass such values as arguments: \"$1\")",
-                )?;
+                .into_vec();
             // With -c, as with `sh -c`, the operand after the expression is
             // `$0`.
             let zero = match cli.command {

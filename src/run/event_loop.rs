@@ -21,6 +21,7 @@ use nix::unistd::Pid;
 use super::fifos::NamedFifos;
 use super::leftovers::{any_child_running, children};
 use super::signals::{Arrived, FORWARDED, Signals};
+use super::sockets::KeptSockets;
 use super::spawn::Report;
 use super::stages::Stages;
 use crate::report::outcome::Leftover;
@@ -33,6 +34,7 @@ pub struct EventLoop<'a> {
     pub stages: &'a mut Stages,
     pub signals: &'a Signals,
     pub fifos: NamedFifos,
+    pub sockets: KeptSockets,
     /// The last terminating signal that pipe-run was sent, and will die of.
     pub received: Option<i32>,
     /// A stop is due: pipe-run stops itself once every running stage has
@@ -47,6 +49,11 @@ impl EventLoop<'_> {
             let arrived = self.signals.take();
             self.pass_on(arrived);
             for index in self.stages.reap() {
+                let stages = &*self.stages;
+                self.sockets.ended(index, |other| {
+                    let stage = &stages.stages[other];
+                    stage.status.is_none().then_some(stage.pid)
+                });
                 let stages = &*self.stages;
                 self.fifos
                     .ended(index, |other| stages.stages[other].set_up());

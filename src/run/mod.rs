@@ -46,6 +46,7 @@ mod fifos;
 mod files;
 mod leftovers;
 mod signals;
+mod sockets;
 mod spawn;
 mod stages;
 mod terminal;
@@ -63,6 +64,7 @@ use files::open_files;
 use leftovers::Subreaper;
 use nix::unistd::getpid;
 use signals::Signals;
+use sockets::KeptSockets;
 use spawn::{Report, SpawnContext, StepOrigin, spawn};
 use stages::{Reaping, Stage, Stages};
 use terminal::TerminalModes;
@@ -158,6 +160,7 @@ pub fn run_with(
     let mut granted = Vec::new();
     let mut stages = Stages::new(reaping);
     let mut wiring = Wiring::new(plan);
+    let mut sockets = KeptSockets::default();
     for (id, node) in plan.nodes.iter().enumerate() {
         wiring.open_for(id, dir.as_ref(), &mut |edge, g| {
             granted.push((edge, g));
@@ -177,7 +180,7 @@ pub fn run_with(
         });
         // The parent's copies go now: the stage has its own.
         files[id].clear();
-        wiring.started(id);
+        wiring.started(id, &mut sockets);
     }
     drop(wiring);
 
@@ -185,6 +188,7 @@ pub fn run_with(
         stages: &mut stages,
         signals: &signals,
         fifos: NamedFifos::of(plan),
+        sockets,
         received: None,
         stopping: None,
     };

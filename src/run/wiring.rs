@@ -12,6 +12,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use super::error::{Context as _, Doing, RunError};
 use super::fds::above_floor;
+use super::sockets::{KeptSockets, inode};
 use super::spawn::NodeEnds;
 use crate::plan::{Attach, Edge, EdgeId, NodeId, Plan};
 use crate::transport::{Granted, PrivateDir};
@@ -23,6 +24,8 @@ struct Open {
     writer: Option<OwnedFd>,
     /// The edge is a named FIFO that its nodes open by path.
     named: bool,
+    /// For sockets, the inodes of the reader's and the writer's ends.
+    inodes: (u64, u64),
 }
 
 pub struct Wiring<'p> {
@@ -73,10 +76,16 @@ impl<'p> Wiring<'p> {
                     if let Some(g) = opened.granted {
                         granted(id, g);
                     }
+                    let inodes = if edge.transport.kind.is_socket() {
+                        (inode(&opened.ends.reader), inode(&opened.ends.writer))
+                    } else {
+                        (0, 0)
+                    };
                     Open {
                         reader: Some(above_floor(opened.ends.reader).doing(Doing::WireEdge)?),
                         writer: Some(above_floor(opened.ends.writer).doing(Doing::WireEdge)?),
                         named: false,
+                        inodes,
                     }
                 }
             };
@@ -121,15 +130,27 @@ impl<'p> Wiring<'p> {
         Ok(ends)
     }
 
-    /// `node` has started: drop the parent's copies of its ends.
-    pub fn started(&mut self, node: NodeId) {
+    /// `node` has started: drop the parent's copies of its ends, except the
+    /// socket ends it reads from, which `sockets` keeps until it ends.
+    pub fn started(&mut self, node: NodeId, sockets: &mut KeptSockets) {
         for &id in &self.plan.nodes[node].edges {
             let edge = &self.plan.edges[id];
             if let Some(open) = self.edges[id].as_mut() {
-                if is_reader(edge, node) {
-                    open.reader = None;
+                let reader = is_reader(edge, node);
+                let end = if reader {
+                    open.reader.take()
                 } else {
-                    open.writer = None;
+                    open.writer.take()
+                };
+                let reads = reader || edge.transport.duplex;
+                if let (Some(end), true, true) = (end, reads, edge.transport.kind.is_socket()) {
+                    // The peer writes into the other end.
+                    let (peer, peer_inode) = if reader {
+                        (edge.from.node, open.inodes.1)
+                    } else {
+                        (edge.to.node, open.inodes.0)
+                    };
+                    sockets.keep(node, end, peer, peer_inode);
                 }
             }
         }

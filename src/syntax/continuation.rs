@@ -3,12 +3,12 @@
 //! it first keeps the lexer simple; the offset map takes spans back to the
 //! text the user wrote, so carets stay in the right column.
 
-use super::ast::{ParamOp, Word, WordPart};
+use super::ast::{EdgeAttributes, ParamOp, Pipeline, Word, WordPart};
 use super::span::Span;
 use super::token::{Token, TokenKind};
 
 pub struct Joined {
-    pub text: String,
+    pub text: Vec<u8>,
     /// Positions in `text` before which a `\`-newline pair was removed.
     removed_before: Vec<usize>,
 }
@@ -25,11 +25,10 @@ enum State {
 }
 
 /// Remove every `\`-newline that sh would remove.
-pub fn join(text: &str) -> Joined {
-    let bytes = text.as_bytes();
-    if !text.contains("\\\n") {
+pub fn join(bytes: &[u8]) -> Joined {
+    if !bytes.windows(2).any(|w| w == b"\\\n") {
         return Joined {
-            text: text.to_string(),
+            text: bytes.to_vec(),
             removed_before: Vec::new(),
         };
     }
@@ -104,8 +103,7 @@ pub fn join(text: &str) -> Joined {
         i += 1;
     }
     Joined {
-        // Only whole ASCII pairs were removed, so the text is still UTF-8.
-        text: String::from_utf8(out).expect("removing ASCII pairs keeps UTF-8 valid"),
+        text: out,
         removed_before,
     }
 }
@@ -141,28 +139,71 @@ impl Joined {
         match &mut token.kind {
             TokenKind::Word(word) => self.remap_word(word),
             TokenKind::Pipe {
-                attributes: Some((_, span)),
+                attributes: Some(attributes),
                 ..
-            } => *span = self.original(*span),
+            } => self.remap_attributes(attributes),
             _ => {}
+        }
+    }
+
+    fn remap_attributes(&self, attributes: &mut EdgeAttributes) {
+        attributes.span = self.original(attributes.span);
+        if let Some((_, span)) = &mut attributes.transport {
+            *span = self.original(*span);
+        }
+        if let Some((_, span)) = &mut attributes.size {
+            *span = self.original(*span);
+        }
+        if let Some(span) = &mut attributes.duplex {
+            *span = self.original(*span);
         }
     }
 
     fn remap_word(&self, word: &mut Word) {
         word.span = self.original(word.span);
         for part in &mut word.parts {
-            if let WordPart::Param(p) = part {
-                p.span = self.original(p.span);
-                match &mut p.op {
-                    ParamOp::Default { word, .. }
-                    | ParamOp::Alternative { word, .. }
-                    | ParamOp::Error {
-                        word: Some(word), ..
+            match part {
+                WordPart::Param(p) => {
+                    p.span = self.original(p.span);
+                    match &mut p.op {
+                        ParamOp::Default { word, .. }
+                        | ParamOp::Alternative { word, .. }
+                        | ParamOp::Error {
+                            word: Some(word), ..
+                        }
+                        | ParamOp::TrimPrefix { pattern: word, .. }
+                        | ParamOp::TrimSuffix { pattern: word, .. } => self.remap_word(word),
+                        _ => {}
                     }
-                    | ParamOp::TrimPrefix { pattern: word, .. }
-                    | ParamOp::TrimSuffix { pattern: word, .. } => self.remap_word(word),
-                    _ => {}
                 }
+                WordPart::ProcSub(sub) => {
+                    sub.span = self.original(sub.span);
+                    self.remap_pipeline(&mut sub.pipeline);
+                }
+                WordPart::Literal { .. } => {}
+            }
+        }
+    }
+
+    fn remap_pipeline(&self, pipeline: &mut Pipeline) {
+        for connector in &mut pipeline.connectors {
+            connector.span = self.original(connector.span);
+            if let Some(attributes) = &mut connector.attributes {
+                self.remap_attributes(attributes);
+            }
+        }
+        for stage in &mut pipeline.stages {
+            stage.span = self.original(stage.span);
+            for assignment in &mut stage.assignments {
+                assignment.span = self.original(assignment.span);
+                self.remap_word(&mut assignment.value);
+            }
+            for word in &mut stage.words {
+                self.remap_word(word);
+            }
+            for redirect in &mut stage.redirects {
+                redirect.span = self.original(redirect.span);
+                self.remap_word(&mut redirect.target);
             }
         }
     }
@@ -174,26 +215,38 @@ mod tests {
 
     #[test]
     fn removes_outside_single_quotes_only() {
-        assert_eq!(join("a\\\nb '\\\n' \"\\\n\"").text, "ab '\\\n' \"\"");
-        assert_eq!(join("a\\\\\nb").text, "a\\\\\nb");
-        assert_eq!(join("# c \\\nx").text, "# c \\\nx");
+        assert_eq!(
+            join("a\\\nb '\\\n' \"\\\n\"".as_bytes()).text,
+            "ab '\\\n' \"\"".as_bytes()
+        );
+        assert_eq!(join("a\\\\\nb".as_bytes()).text, "a\\\\\nb".as_bytes());
+        assert_eq!(join("# c \\\nx".as_bytes()).text, "# c \\\nx".as_bytes());
         // Neither an escaped blank nor `${` makes `#` start a comment.
-        assert_eq!(join("a\\ #$HO\\\nME").text, "a\\ #$HOME");
-        assert_eq!(join("${x-a #$HO\\\nME}").text, "${x-a #$HOME}");
+        assert_eq!(
+            join("a\\ #$HO\\\nME".as_bytes()).text,
+            "a\\ #$HOME".as_bytes()
+        );
+        assert_eq!(
+            join("${x-a #$HO\\\nME}".as_bytes()).text,
+            "${x-a #$HOME}".as_bytes()
+        );
     }
 
     #[test]
     fn dollar_single_quotes_keep_backslash_newline() {
         // `\'` does not end `$'...'`, so the `\`-newline after it is outside.
-        assert_eq!(join("$'a\\\nb' $'\\'' c\\\nd").text, "$'a\\\nb' $'\\'' cd");
-        assert_eq!(join("\"$'\\\n'\"").text, "\"$''\"");
-        assert_eq!(join("$$'\\\n'").text, "$$'\\\n'");
+        assert_eq!(
+            join("$'a\\\nb' $'\\'' c\\\nd".as_bytes()).text,
+            "$'a\\\nb' $'\\'' cd".as_bytes()
+        );
+        assert_eq!(join("\"$'\\\n'\"".as_bytes()).text, "\"$''\"".as_bytes());
+        assert_eq!(join("$$'\\\n'".as_bytes()).text, "$$'\\\n'".as_bytes());
     }
 
     #[test]
     fn spans_map_back() {
-        let j = join("ab\\\ncd ef");
-        assert_eq!(j.text, "abcd ef");
+        let j = join(b"ab\\\ncd ef");
+        assert_eq!(j.text, b"abcd ef");
         assert_eq!(j.original(Span::new(0, 4)), Span::new(0, 6));
         assert_eq!(j.original(Span::new(5, 7)), Span::new(7, 9));
         assert_eq!(j.original(Span::new(2, 4)), Span::new(4, 6));

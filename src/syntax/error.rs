@@ -40,3 +40,16 @@ impl std::error::Error for SyntaxError {}
 
 /// The hint shared by every construct that only a real shell can run.
 pub const SHELL_HINT: &str = "to use shell syntax, run a shell as one stage: sh -c '...'";
+
+/// Bytes of the expression, for a message: UTF-8 text as it is, and every
+/// byte that is not part of UTF-8 text as `\xNN`.
+pub fn shown(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}

@@ -14,16 +14,33 @@ use super::token::{Token, TokenKind};
 
 /// Parse an expression into its syntax tree.
 ///
+/// The text is bytes (a `&str`, a `String` or a `Vec<u8>` will do): the
+/// syntax is ASCII, and literal text may hold any byte, UTF-8 or not.
+///
 /// ```
 /// let pipeline = pipe_run::syntax::parse("ls -l | grep txt").unwrap();
 /// assert_eq!(pipeline.stages.len(), 2);
+/// let pipeline = pipe_run::syntax::parse(b"cat \xff.txt").unwrap();
+/// assert_eq!(pipeline.stages[0].words.len(), 2);
 /// ```
-pub fn parse(text: &str) -> Result<Pipeline, SyntaxError> {
+pub fn parse(text: impl AsRef<[u8]>) -> Result<Pipeline, SyntaxError> {
+    let text = text.as_ref();
     let (tokens, pending) = lex_partial(text);
+    parse_tokens(tokens, pending, text.len())
+}
+
+/// The pipeline that `tokens` make. `pending` is the lexer's error after
+/// the last of them, if it stopped early; `end` is where the text ends
+/// (the whole expression's, or the `)` of a process substitution).
+pub(super) fn parse_tokens(
+    tokens: Vec<Token>,
+    pending: Option<SyntaxError>,
+    end: usize,
+) -> Result<Pipeline, SyntaxError> {
     let mut parser = Parser {
         tokens,
         pos: 0,
-        end: text.len(),
+        end,
         pending,
     };
     let pipeline = parser.pipeline()?;
@@ -87,10 +104,6 @@ impl Parser {
                     span,
                 }) => {
                     self.pos += 1;
-                    let attributes = match attributes {
-                        Some((text, span)) => Some(super::attributes::parse(&text, span)?),
-                        None => None,
-                    };
                     self.skip_newlines();
                     connectors.push(Connector {
                         kind: if stderr_too {
@@ -141,6 +154,7 @@ impl Parser {
                     self.pos += 1;
                     if words.is_empty() {
                         if let Some(assignment) = as_assignment(&word) {
+                            check_assigned(&assignment)?;
                             assignments.push(assignment);
                         } else {
                             if assignments.is_empty() && redirects.is_empty() {
@@ -252,6 +266,25 @@ fn as_assignment(word: &Word) -> Option<Assignment> {
     })
 }
 
+/// Refuse a process substitution in an assignment's value (`A=<(cmd)`):
+/// the plan runs one only for an argument or a redirection.
+fn check_assigned(assignment: &Assignment) -> Result<(), SyntaxError> {
+    match assignment.value.parts.iter().find_map(|p| match p {
+        WordPart::ProcSub(sub) => Some(sub.span),
+        _ => None,
+    }) {
+        Some(span) => Err(SyntaxError::new(
+            span,
+            format!(
+                "a process substitution cannot be assigned to `{}`",
+                assignment.name
+            ),
+        )
+        .help("pass it to the command as an argument instead: `cmd <(...)`")),
+        None => Ok(()),
+    }
+}
+
 fn check_reserved(word: &Word) -> Result<(), SyntaxError> {
     if let [
         WordPart::Literal {
@@ -322,6 +355,64 @@ mod tests {
         assert!(parse("echo if").is_ok());
         assert!(parse("'if' x").is_ok());
         assert!(parse("{ ls").is_err());
+    }
+
+    #[test]
+    fn edge_attributes_on_connectors() {
+        let p = parse("a |[fifo,size=64K] b |& c").unwrap();
+        let a = p.connectors[0].attributes.as_ref().unwrap();
+        assert_eq!(
+            a.transport.map(|(k, _)| k),
+            Some(crate::transport::Kind::Fifo)
+        );
+        assert_eq!(a.size, Some((65536, Span::new(9, 17))));
+        assert_eq!(a.span, Span::new(3, 18));
+        assert_eq!(p.connectors[0].span, Span::new(2, 3));
+        assert_eq!(p.connectors[1].attributes, None);
+        assert_eq!(p.connectors[1].span, Span::new(21, 23));
+        assert_eq!(p.stages[1].span, Span::new(19, 20));
+        // A bad attribute is refused at the item, after what comes first.
+        assert_eq!(
+            parse("a |[fifo,duplex] b").unwrap_err().span,
+            Span::new(9, 15)
+        );
+        assert_eq!(parse("{ a |[fast] b").unwrap_err().span, Span::new(0, 1));
+        assert_eq!(parse("a |[fifo]").unwrap_err().span, Span::new(2, 3));
+    }
+
+    #[test]
+    fn process_substitutions_in_arguments_and_redirections() {
+        let p = parse("diff <(sort a | uniq) b < <(c) A=<(d)").unwrap();
+        let stage = &p.stages[0];
+        assert_eq!(stage.words.len(), 4);
+        let WordPart::ProcSub(sub) = &stage.words[1].parts[0] else {
+            panic!("{stage:?}");
+        };
+        assert_eq!(sub.pipeline.stages.len(), 2);
+        assert_eq!(sub.pipeline.stages[1].span, Span::new(16, 20));
+        assert!(matches!(
+            stage.redirects[0].target.parts[..],
+            [WordPart::ProcSub(_)]
+        ));
+        assert!(parse("cat <&<(a)").is_ok(), "checked once expanded");
+    }
+
+    #[test]
+    fn process_substitutions_are_not_assigned() {
+        for (text, span) in [
+            ("A=<(x) cmd", Span::new(2, 6)),
+            ("A=b>(x) cmd", Span::new(3, 7)),
+            ("cat <(A=<(x) cmd)", Span::new(8, 12)),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert_eq!(err.span, span, "{text}");
+            assert_eq!(
+                err.message, "a process substitution cannot be assigned to `A`",
+                "{text}"
+            );
+        }
+        let p = parse("A=b cmd A=<(x)").unwrap();
+        assert_eq!(p.stages[0].assignments.len(), 1);
     }
 
     #[test]

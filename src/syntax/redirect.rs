@@ -45,7 +45,7 @@ pub fn check_dup_target(redirect: &Redirect) -> Result<(), SyntaxError> {
     if parse_dup_target(&bytes).is_some() {
         return Ok(());
     }
-    let literal = String::from_utf8_lossy(&bytes);
+    let literal = super::error::shown(&bytes);
     let err = SyntaxError::new(
         redirect.target.span,
         format!("bad fd number `{literal}`: `<&` and `>&` take one digit 0-9 or `-`"),

@@ -1,6 +1,6 @@
 //! Tokens: what the lexer hands to the parser.
 
-use super::ast::{RedirOp, Word};
+use super::ast::{EdgeAttributes, RedirOp, Word};
 use super::span::Span;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -12,11 +12,11 @@ pub struct Token {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TokenKind {
     Word(Word),
-    /// `|` or `|&`, with the text of `[...]` written right after it (no
-    /// space), which is reserved for edge attributes.
+    /// `|` or `|&`, with the edge attributes `[...]` written right after
+    /// it (no space). The token's span is the operator's alone.
     Pipe {
         stderr_too: bool,
-        attributes: Option<(String, Span)>,
+        attributes: Option<EdgeAttributes>,
     },
     /// A redirection operator with its optional single-digit fd prefix.
     Redirect {

@@ -126,8 +126,8 @@ fn check_token_spans(text: &str, tokens: &[Token]) -> Result<(), TestCaseError> 
                     slice,
                     text
                 );
-                if let Some((_, span)) = attributes {
-                    check_span(text, *span, "edge attributes")?;
+                if let Some(attributes) = attributes {
+                    check_span(text, attributes.span, "edge attributes")?;
                 }
             }
             TokenKind::Redirect { .. } => {
@@ -162,7 +162,7 @@ proptest! {
             check_error(&text, &err)?;
             // Rendering the caret for any error must not panic either.
             let shown = render(
-                &Source { text: &text, origin: None },
+                &Source { text: text.as_bytes(), origin: None },
                 err.span,
                 &err.message,
                 err.help.as_deref(),

@@ -20,6 +20,7 @@ mod process_model;
 mod procsub;
 mod refusals;
 mod signals;
+mod syntax_bytes;
 mod terminal;
 mod transports;
 mod versus;

@@ -42,7 +42,7 @@ impl Lexer<'_> {
                     .take_while(|&&b| is_name_byte(b))
                     .count();
                 self.pos = start + 1 + len;
-                ParamName::Var(self.text[start + 1..self.pos].to_string())
+                ParamName::Var(ascii(&self.bytes[start + 1..self.pos]))
             }
             Some(b) if b.is_ascii_digit() => {
                 self.pos = start + 2;
@@ -57,13 +57,13 @@ impl Lexer<'_> {
                     return Err(self.refuse(start, 2, message, SHELL_HINT));
                 }
                 None => {
-                    parts.literal("$", quoted);
+                    parts.bytes(b"$", quoted);
                     self.pos += 1;
                     return Ok(());
                 }
             },
             None => {
-                parts.literal("$", quoted);
+                parts.bytes(b"$", quoted);
                 self.pos += 1;
                 return Ok(());
             }
@@ -123,13 +123,13 @@ impl Lexer<'_> {
                 while self.peek().is_some_and(is_name_byte) {
                     self.pos += 1;
                 }
-                ParamName::Var(self.text[name_start..self.pos].to_string())
+                ParamName::Var(ascii(&self.bytes[name_start..self.pos]))
             }
             Some(b) if b.is_ascii_digit() => {
                 while self.peek().is_some_and(|b| b.is_ascii_digit()) {
                     self.pos += 1;
                 }
-                match self.text[name_start..self.pos].parse() {
+                match ascii(&self.bytes[name_start..self.pos]).parse() {
                     Ok(n) => ParamName::Positional(n),
                     Err(_) => {
                         return Err(bad(self, "bad substitution: parameter number too large"));
@@ -229,6 +229,11 @@ impl Lexer<'_> {
         });
         Ok(())
     }
+}
+
+/// A name or a number, which the lexer has checked is ASCII, as text.
+fn ascii(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
 }
 
 fn unterminated(start: usize) -> SyntaxError {

@@ -7,18 +7,22 @@
 
 mod dollar;
 mod dollar_quote;
+mod proc_sub;
 #[cfg(test)]
 mod tests;
 
-use super::ast::{ParamExpansion, RedirOp, Word, WordPart};
+use super::ast::{EdgeAttributes, ParamExpansion, ProcSub, RedirOp, Word, WordPart};
 use super::continuation::join;
 use super::error::{SHELL_HINT, SyntaxError};
 use super::span::Span;
 use super::token::{Token, TokenKind};
 
 /// Split `text` into tokens. Comments and `\`-newline are dropped.
-pub fn lex(text: &str) -> Result<Vec<Token>, SyntaxError> {
-    match lex_partial(text) {
+///
+/// The text is bytes: only the syntax is ASCII, and literal text may hold
+/// any byte (file names are bytes), so it need not be UTF-8.
+pub fn lex(text: impl AsRef<[u8]>) -> Result<Vec<Token>, SyntaxError> {
+    match lex_partial(text.as_ref()) {
         (tokens, None) => Ok(tokens),
         (_, Some(err)) => Err(err),
     }
@@ -27,29 +31,27 @@ pub fn lex(text: &str) -> Result<Vec<Token>, SyntaxError> {
 /// The tokens up to the first error, and that error. The parser looks at
 /// the tokens first, so that `{ a; }` is refused as a group (at `{`), not
 /// for its `;`.
-pub fn lex_partial(text: &str) -> (Vec<Token>, Option<SyntaxError>) {
+pub fn lex_partial(text: &[u8]) -> (Vec<Token>, Option<SyntaxError>) {
     // No argument can hold a NUL byte (a `-f` file might): refuse it where
     // it is, whatever comes before it.
-    let nul = text.find('\0');
+    let nul = text.iter().position(|&b| b == 0);
     let joined = join(&text[..nul.unwrap_or(text.len())]);
     let mut lexer = Lexer {
-        text: &joined.text,
-        bytes: joined.text.as_bytes(),
+        bytes: &joined.text,
         pos: 0,
         depth: 0,
+        in_proc_sub: false,
     };
-    let mut tokens = Vec::new();
-    let error = loop {
-        match lexer.next_token() {
-            Ok(Some(mut token)) => {
-                joined.remap_token(&mut token);
-                tokens.push(token);
-            }
-            Ok(None) => break None,
-            Err(mut err) => {
-                err.span = joined.original(err.span);
-                break Some(err);
-            }
+    let (mut tokens, stop) = lexer.tokens();
+    for token in &mut tokens {
+        joined.remap_token(token);
+    }
+    let error = match stop {
+        Stop::End => None,
+        Stop::Close => unreachable!("a `)` closes a process substitution only inside one"),
+        Stop::Error(mut err) => {
+            err.span = joined.original(err.span);
+            Some(err)
         }
     };
     let error = match nul {
@@ -63,11 +65,21 @@ pub fn lex_partial(text: &str) -> (Vec<Token>, Option<SyntaxError>) {
 }
 
 struct Lexer<'a> {
-    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
-    /// How many `${` the lexer is inside of.
+    /// How many `${` and `<(` the lexer is inside of.
     depth: usize,
+    /// Reading the inside of `<(...)`: an unquoted `)` ends it.
+    in_proc_sub: bool,
+}
+
+/// Why [`Lexer::tokens`] stopped.
+enum Stop {
+    /// The end of the text.
+    End,
+    /// A `)` that ends a process substitution, at `pos`.
+    Close,
+    Error(SyntaxError),
 }
 
 /// Where a word is being read: it decides what ends it and what `\` escapes.
@@ -91,10 +103,6 @@ struct Parts {
 impl Parts {
     fn new() -> Parts {
         Parts { parts: Vec::new() }
-    }
-
-    fn literal(&mut self, s: &str, quoted: bool) {
-        self.bytes(s.as_bytes(), quoted);
     }
 
     fn bytes(&mut self, s: &[u8], quoted: bool) {
@@ -125,6 +133,10 @@ impl Parts {
 
     fn param(&mut self, p: ParamExpansion) {
         self.parts.push(WordPart::Param(Box::new(p)));
+    }
+
+    fn proc_sub(&mut self, p: ProcSub) {
+        self.parts.push(WordPart::ProcSub(Box::new(p)));
     }
 }
 
@@ -181,15 +193,38 @@ impl<'a> Lexer<'a> {
         SyntaxError::new(Span::new(start, start + len), message).help(help)
     }
 
-    /// The full UTF-8 character at `pos`, as a string slice.
-    fn char_at(&self, pos: usize) -> &'a str {
-        let c = self.text[pos..].chars().next().map_or(1, char::len_utf8);
-        &self.text[pos..pos + c]
+    /// The bytes of the character at `pos`: a whole UTF-8 sequence when
+    /// one starts there, else one byte.
+    fn char_at(&self, pos: usize) -> &'a [u8] {
+        let rest = &self.bytes[pos..];
+        let len = rest[..rest.len().min(4)]
+            .utf8_chunks()
+            .next()
+            .and_then(|chunk| chunk.valid().chars().next())
+            .map_or(1, char::len_utf8);
+        &rest[..len]
     }
 
-    fn next_token(&mut self) -> Result<Option<Token>, SyntaxError> {
-        // Blanks and comments separate tokens (`\`-newline is gone already:
-        // see `continuation`).
+    /// Tokens up to the end of the text, an error, or (inside `<(...)`)
+    /// the closing `)`.
+    fn tokens(&mut self) -> (Vec<Token>, Stop) {
+        let mut tokens = Vec::new();
+        loop {
+            self.skip_blanks_and_comments();
+            match self.peek() {
+                None => return (tokens, Stop::End),
+                Some(b')') if self.in_proc_sub => return (tokens, Stop::Close),
+                Some(_) => match self.next_token() {
+                    Ok(token) => tokens.push(token),
+                    Err(err) => return (tokens, Stop::Error(err)),
+                },
+            }
+        }
+    }
+
+    /// Blanks and comments separate tokens (`\`-newline is gone already:
+    /// see `continuation`).
+    fn skip_blanks_and_comments(&mut self) {
         loop {
             match self.peek() {
                 Some(b) if is_blank(b) => self.pos += 1,
@@ -201,16 +236,26 @@ impl<'a> Lexer<'a> {
                 _ => break,
             }
         }
+    }
+
+    /// The token at `pos`, which is neither a blank nor the end.
+    fn next_token(&mut self) -> Result<Token, SyntaxError> {
         let start = self.pos;
         let Some(b) = self.peek() else {
-            return Ok(None);
+            unreachable!("`tokens` stops at the end of the text");
         };
         let kind = match b {
             b'\n' => {
                 self.pos += 1;
                 TokenKind::Newline
             }
-            b'|' => self.pipe()?,
+            b'|' => {
+                let (kind, end) = self.pipe()?;
+                return Ok(Token {
+                    kind,
+                    span: Span::new(start, end),
+                });
+            }
             b'&' => return Err(self.ampersand()),
             b';' => {
                 let len = if self.peek_at(1) == Some(b';') { 2 } else { 1 };
@@ -229,20 +274,27 @@ impl<'a> Lexer<'a> {
                     SHELL_HINT,
                 ));
             }
-            b'<' | b'>' => self.redirect(None)?,
-            b'0'..=b'9' if matches!(self.peek_at(1), Some(b'<' | b'>')) => {
+            // `<(` and `>(` start a word: a process substitution.
+            b'<' | b'>' if self.peek_at(1) != Some(b'(') => self.redirect(None)?,
+            // `2<(x)` is a word too, as in bash: `2` then a substitution.
+            b'0'..=b'9'
+                if matches!(self.peek_at(1), Some(b'<' | b'>'))
+                    && self.peek_at(2) != Some(b'(') =>
+            {
                 self.pos += 1;
                 self.redirect(Some(u32::from(b - b'0')))?
             }
             _ => TokenKind::Word(self.word(Context::Unquoted)?),
         };
-        Ok(Some(Token {
+        Ok(Token {
             kind,
             span: self.span_from(start),
-        }))
+        })
     }
 
-    fn pipe(&mut self) -> Result<TokenKind, SyntaxError> {
+    /// `|` or `|&` at `pos`, and its attributes; also where the operator
+    /// ends, since the token is the operator alone.
+    fn pipe(&mut self) -> Result<(TokenKind, usize), SyntaxError> {
         let start = self.pos;
         self.pos += 1;
         match self.peek() {
@@ -258,30 +310,49 @@ impl<'a> Lexer<'a> {
             _ => {}
         }
         let stderr_too = self.pos - start == 2;
-        let mut attributes = None;
-        if self.peek() == Some(b'[') {
-            let open = self.pos;
-            match self.bytes[open..]
-                .iter()
-                .position(|&b| b == b']' || b == b'\n')
-            {
-                Some(len) if self.bytes[open + len] == b']' => {
-                    let inner = self.text[open + 1..open + len].to_string();
-                    self.pos = open + len + 1;
-                    attributes = Some((inner, Span::new(start, self.pos)));
-                }
-                _ => {
+        let op_end = self.pos;
+        let attributes = if self.peek() == Some(b'[') {
+            Some(self.edge_attributes()?)
+        } else {
+            None
+        };
+        Ok((
+            TokenKind::Pipe {
+                stderr_too,
+                attributes,
+            },
+            op_end,
+        ))
+    }
+
+    /// `[...]` at `pos`, right after a `|` or `|&`: it ends at the first
+    /// `]` on the line.
+    fn edge_attributes(&mut self) -> Result<EdgeAttributes, SyntaxError> {
+        let open = self.pos;
+        let mut inner = Vec::new();
+        let mut at = open + 1;
+        loop {
+            match self.bytes.get(at) {
+                Some(b']') => break,
+                Some(b'\n') | None => {
+                    if at > 0 && self.is_crlf(at - 1) {
+                        return Err(crlf(at - 1));
+                    }
                     return Err(SyntaxError::new(
                         Span::new(open, open + 1),
                         "unterminated edge attributes: `[` has no matching `]`",
+                    )
+                    .help(
+                        "close them on the same line, e.g. `|[fifo]`; \
+                         to run the `[` command instead, put a space after the `|`",
                     ));
                 }
+                Some(&b) => inner.push((at, b)),
             }
+            at += 1;
         }
-        Ok(TokenKind::Pipe {
-            stderr_too,
-            attributes,
-        })
+        self.pos = at + 1;
+        super::attributes::parse(&inner, Span::new(open, at + 1))
     }
 
     fn ampersand(&self) -> SyntaxError {
@@ -319,13 +390,6 @@ impl<'a> Lexer<'a> {
                 "here-documents and here-strings are not supported",
                 "feed the text from a file with `< file`, or from a stage: printf '%s\\n' ... |",
             ));
-        } else if self.starts_with("<(") || self.starts_with(">(") {
-            return Err(self.refuse(
-                start,
-                2,
-                "process substitution is not supported yet",
-                "use a named pipe (mkfifo) or a temporary file for now",
-            ));
         } else if self.starts_with("<&") {
             (RedirOp::DupIn, 2)
         } else if self.starts_with("<>") {
@@ -353,6 +417,17 @@ impl<'a> Lexer<'a> {
         while let Some(b) = self.peek() {
             match b {
                 b'}' if context != Context::Unquoted => break,
+                b'<' | b'>' if !in_quotes && self.peek_at(1) == Some(b'(') => {
+                    if context == Context::Brace {
+                        return Err(self.refuse(
+                            self.pos,
+                            2,
+                            "process substitution is not supported inside `${...}`",
+                            "write it as a word of its own, outside the `${...}`",
+                        ));
+                    }
+                    self.proc_sub(&mut parts)?;
+                }
                 b if context == Context::Unquoted && is_word_end(b) => break,
                 b'\\' if !in_quotes && self.is_crlf(self.pos + 1) => {
                     return Err(crlf(self.pos + 1));
@@ -362,15 +437,15 @@ impl<'a> Lexer<'a> {
                     let next = self.peek_at(1);
                     if next.is_none() {
                         // A trailing backslash stands for itself, as in dash.
-                        parts.literal("\\", true);
+                        parts.bytes(b"\\", true);
                         self.pos += 1;
                     } else if in_quotes && !matches!(next, Some(b'$' | b'`' | b'"' | b'\\' | b'}'))
                     {
-                        parts.literal("\\", true);
+                        parts.bytes(b"\\", true);
                         self.pos += 1;
                     } else {
                         let c = self.char_at(self.pos + 1);
-                        parts.literal(c, true);
+                        parts.bytes(c, true);
                         self.pos += 1 + c.len();
                     }
                 }
@@ -381,7 +456,7 @@ impl<'a> Lexer<'a> {
                 b'`' => return Err(self.backtick()),
                 _ => {
                     let c = self.char_at(self.pos);
-                    parts.literal(c, in_quotes);
+                    parts.bytes(c, in_quotes);
                     self.pos += c.len();
                 }
             }
@@ -401,7 +476,7 @@ impl<'a> Lexer<'a> {
             );
         };
         parts.empty_quoted();
-        parts.literal(&self.text[open + 1..open + 1 + len], true);
+        parts.bytes(&self.bytes[open + 1..open + 1 + len], true);
         self.pos = open + len + 2;
         Ok(())
     }
@@ -434,7 +509,7 @@ impl<'a> Lexer<'a> {
                         self.pos += 2;
                     }
                     _ => {
-                        parts.literal("\\", true);
+                        parts.bytes(b"\\", true);
                         self.pos += 1;
                     }
                 },
@@ -442,7 +517,7 @@ impl<'a> Lexer<'a> {
                 b'`' => return Err(self.backtick()),
                 _ => {
                     let c = self.char_at(self.pos);
-                    parts.literal(c, true);
+                    parts.bytes(c, true);
                     self.pos += c.len();
                 }
             }

@@ -2,7 +2,7 @@
 
 use super::dollar::MAX_DEPTH;
 use super::*;
-use crate::syntax::ast::{ParamName, ParamOp};
+use crate::syntax::ast::{ParamName, ParamOp, Pipeline, ProcSub, ProcSubDirection};
 
 fn words(text: &str) -> Vec<Vec<WordPart>> {
     lex(text)
@@ -73,17 +73,65 @@ fn pipes_and_attributes() {
             attributes: None
         }
     ));
+    assert_eq!(tokens[1].span, Span::new(2, 4));
     match &tokens[3].kind {
         TokenKind::Pipe {
-            attributes: Some((a, span)),
-            ..
+            attributes: Some(a),
+            stderr_too: false,
         } => {
-            assert_eq!(a, "fifo");
-            assert_eq!(*span, Span::new(7, 14));
+            assert_eq!(a.span, Span::new(8, 14));
+            assert_eq!(
+                a.transport,
+                Some((crate::transport::Kind::Fifo, Span::new(9, 13)))
+            );
         }
         other => panic!("{other:?}"),
     }
+    // The token is the `|` alone; the attributes have their own span.
+    assert_eq!(tokens[3].span, Span::new(7, 8));
     assert!(matches!(tokens[6].kind, TokenKind::Word(_)));
+    let tokens = lex("a |&[sock,duplex] b").unwrap();
+    assert_eq!(tokens[1].span, Span::new(2, 4));
+    assert!(matches!(
+        &tokens[1].kind,
+        TokenKind::Pipe { stderr_too: true, attributes: Some(a) } if a.span == Span::new(4, 17)
+    ));
+}
+
+#[test]
+fn attributes_across_a_line_continuation() {
+    let tokens = lex("a |[fi\\\nfo,\\\nsize=1K] b").unwrap();
+    match &tokens[1].kind {
+        TokenKind::Pipe {
+            attributes: Some(a),
+            ..
+        } => {
+            assert_eq!(a.span, Span::new(3, 21));
+            assert_eq!(
+                a.transport,
+                Some((crate::transport::Kind::Fifo, Span::new(4, 10)))
+            );
+            assert_eq!(a.size, Some((1024, Span::new(13, 20))));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn unterminated_attributes() {
+    for text in ["a |[fifo", "a |[fifo\nb ]", "a |[ -f x"] {
+        let err = lex(text).unwrap_err();
+        assert_eq!(err.span, Span::new(3, 4), "{text}");
+        assert_eq!(
+            err.message, "unterminated edge attributes: `[` has no matching `]`",
+            "{text}"
+        );
+        assert!(err.help.unwrap().contains("`[` command"), "{text}");
+    }
+    let err = lex("a |[fifo\r\n] b").unwrap_err();
+    assert_eq!(err.span, Span::new(8, 9));
+    // An attribute error comes from the lexer, at the item.
+    assert_eq!(lex("a |[fast] b").unwrap_err().span, Span::new(4, 8));
 }
 
 #[test]
@@ -98,7 +146,6 @@ fn refusals_point_at_the_construct() {
         ("echo $((1+2))", 5),
         ("(a)", 0),
         ("cat <<EOF", 4),
-        ("cat <(ls)", 4),
         ("a &>f", 2),
         ("echo $?", 5),
         ("echo ${x=1}", 8),
@@ -143,8 +190,8 @@ fn unterminated_braces_say_so() {
 #[test]
 fn nesting_is_bounded() {
     let deep = |n: usize| format!("echo {}x{}", "${u-".repeat(n), "}".repeat(n));
-    assert!(lex(&deep(MAX_DEPTH)).is_ok());
-    let err = lex(&deep(5000)).unwrap_err();
+    assert!(lex(deep(MAX_DEPTH)).is_ok());
+    let err = lex(deep(5000)).unwrap_err();
     let at = 5 + 4 * MAX_DEPTH;
     assert_eq!(err.span, Span::new(at, at + 2));
 }
@@ -238,4 +285,343 @@ fn windows_line_endings_are_refused_at_the_carriage_return() {
     // Quoted, a carriage return is text; alone, it is part of a word.
     assert_eq!(words("'a\r\n' \"b\r\n\" c\rd").len(), 3);
     assert!(lex("a # comment\r\n").is_ok());
+}
+
+/// The process substitution that is part `part` of word `word` of `text`.
+fn sub(text: &str, word: usize, part: usize) -> ProcSub {
+    match &words(text)[word][part] {
+        WordPart::ProcSub(sub) => (**sub).clone(),
+        other => panic!("{text}: {other:?}"),
+    }
+}
+
+/// The literal words of each stage of `pipeline`, for a compact check.
+fn stage_words(pipeline: &Pipeline) -> Vec<Vec<String>> {
+    pipeline
+        .stages
+        .iter()
+        .map(|stage| {
+            stage
+                .words
+                .iter()
+                .map(|w| {
+                    w.parts
+                        .iter()
+                        .map(|p| match p {
+                            WordPart::Literal { text, .. } => String::from_utf8_lossy(text).into(),
+                            WordPart::Param(_) => "$".to_string(),
+                            WordPart::ProcSub(_) => "<()".to_string(),
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn process_substitutions_as_whole_words() {
+    let text = "diff <(sort a) >(sort b)";
+    assert_eq!(words(text).len(), 3);
+    let first = sub(text, 1, 0);
+    assert_eq!(first.direction, ProcSubDirection::Input);
+    assert_eq!(first.span, Span::new(5, 14));
+    assert_eq!(stage_words(&first.pipeline), vec![vec!["sort", "a"]]);
+    assert_eq!(first.pipeline.stages[0].span, Span::new(7, 13));
+    assert_eq!(first.pipeline.stages[0].words[1].span, Span::new(12, 13));
+    let second = sub(text, 2, 0);
+    assert_eq!(second.direction, ProcSubDirection::Output);
+    assert_eq!(second.span, Span::new(15, 24));
+    let tokens = lex(text).unwrap();
+    assert_eq!(tokens[1].span, Span::new(5, 14));
+}
+
+#[test]
+fn process_substitutions_inside_words() {
+    let w = words("x --file=<(cmd) a<(b)c 2<(d) 2>(e)");
+    assert_eq!(w.len(), 5);
+    assert_eq!(w[1][0], lit("--file=", false));
+    assert!(matches!(&w[1][1], WordPart::ProcSub(s) if s.span == Span::new(9, 15)));
+    assert_eq!(w[1].len(), 2);
+    assert_eq!(w[2][0], lit("a", false));
+    assert!(matches!(&w[2][1], WordPart::ProcSub(s) if s.span == Span::new(17, 21)));
+    assert_eq!(w[2][2], lit("c", false));
+    // A digit before `<(` is not an fd: `2<(d)` is one word, as in bash.
+    assert_eq!(w[3][0], lit("2", false));
+    assert!(matches!(&w[3][1], WordPart::ProcSub(s) if s.direction == ProcSubDirection::Input));
+    assert!(matches!(&w[4][1], WordPart::ProcSub(s) if s.direction == ProcSubDirection::Output));
+    assert_eq!(
+        lex("x<(y)").unwrap().len(),
+        1,
+        "a substitution continues the word"
+    );
+    let w = words("$x<(y)\"<(z)\"<(w)");
+    assert!(matches!(&w[0][0], WordPart::Param(_)));
+    assert!(matches!(&w[0][1], WordPart::ProcSub(_)));
+    assert_eq!(w[0][2], lit("<(z)", true));
+    assert!(matches!(&w[0][3], WordPart::ProcSub(_)));
+}
+
+#[test]
+fn process_substitutions_as_redirection_targets() {
+    for (text, fd, op, direction) in [
+        ("cat < <(cmd)", None, RedirOp::Read, ProcSubDirection::Input),
+        (
+            "cat > >(cmd)",
+            None,
+            RedirOp::Write,
+            ProcSubDirection::Output,
+        ),
+        (
+            "cmd 2> >(x)",
+            Some(2),
+            RedirOp::Write,
+            ProcSubDirection::Output,
+        ),
+    ] {
+        let tokens = lex(text).unwrap();
+        assert_eq!(tokens.len(), 3, "{text}");
+        assert_eq!(tokens[1].kind, TokenKind::Redirect { fd, op }, "{text}");
+        match &tokens[2].kind {
+            TokenKind::Word(w) => {
+                assert!(
+                    matches!(&w.parts[..], [WordPart::ProcSub(s)] if s.direction == direction),
+                    "{text}: {w:?}"
+                );
+            }
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn process_substitutions_quoted_are_text() {
+    assert_eq!(
+        words(r#""<(a)" '>(b)' "${u-<(c)}""#)
+            .into_iter()
+            .map(|w| w.len())
+            .collect::<Vec<_>>(),
+        vec![1, 1, 1]
+    );
+    assert_eq!(words(r#""<(a)""#), vec![vec![lit("<(a)", true)]]);
+    // An escaped `<` is a letter; the `(` after it is a subshell.
+    let err = lex(r"echo \<(a)").unwrap_err();
+    assert_eq!(err.span, Span::new(7, 8));
+    assert!(err.message.contains("subshell"), "{err:?}");
+}
+
+#[test]
+fn the_inside_is_a_whole_pipeline() {
+    let text = "tee >(a |[fifo] b 2>&1 |\n  c \"q)\" $x ${y-)} <(d) > f) g";
+    let s = sub(text, 1, 0);
+    assert_eq!(s.pipeline.stages.len(), 3);
+    assert_eq!(s.pipeline.connectors[0].span, Span::new(8, 9));
+    assert!(s.pipeline.connectors[0].attributes.is_some());
+    assert_eq!(
+        stage_words(&s.pipeline),
+        vec![vec!["a"], vec!["b"], vec!["c", "q)", "$", "$", "<()"]]
+    );
+    assert_eq!(s.pipeline.stages[1].redirects.len(), 1);
+    assert_eq!(s.pipeline.stages[2].redirects.len(), 1);
+    assert_eq!(s.span.end, text.len() - 2);
+    assert_eq!(words(text).len(), 3);
+    // Newlines around the inside are fine.
+    assert!(lex("cat <(\n a |\n b\n)").is_ok());
+}
+
+#[test]
+fn nested_process_substitutions_have_absolute_spans() {
+    let text = "x <(a <(b))";
+    let outer = sub(text, 1, 0);
+    assert_eq!(outer.span, Span::new(2, 11));
+    let stage = &outer.pipeline.stages[0];
+    assert_eq!(stage.span, Span::new(4, 10));
+    assert_eq!(stage.words[1].span, Span::new(6, 10));
+    let WordPart::ProcSub(inner) = &stage.words[1].parts[0] else {
+        panic!("{stage:?}");
+    };
+    assert_eq!(inner.span, Span::new(6, 10));
+    assert_eq!(inner.pipeline.stages[0].words[0].span, Span::new(8, 9));
+    let err = lex("x <(a <(b; c))").unwrap_err();
+    assert_eq!(err.span, Span::new(9, 10));
+}
+
+#[test]
+fn process_substitution_refusals() {
+    for (text, span, message) in [
+        (
+            "cat <(sort a",
+            Span::new(4, 6),
+            "unterminated process substitution: `<(` has no matching `)`",
+        ),
+        (
+            "tee >(a | b",
+            Span::new(4, 6),
+            "unterminated process substitution: `>(` has no matching `)`",
+        ),
+        (
+            "cat <(a # c)",
+            Span::new(4, 6),
+            "unterminated process substitution: `<(` has no matching `)`",
+        ),
+        (
+            "cat <(a <(b)",
+            Span::new(4, 6),
+            "unterminated process substitution: `<(` has no matching `)`",
+        ),
+        (
+            "cat <()",
+            Span::new(4, 7),
+            "empty process substitution: no command inside `<(...)`",
+        ),
+        (
+            "cat <( \n )",
+            Span::new(4, 10),
+            "empty process substitution: no command inside `<(...)`",
+        ),
+        ("cat <(a | )", Span::new(8, 9), "missing command after `|`"),
+        ("cat <(| a)", Span::new(6, 7), "missing command before `|`"),
+        (
+            "cat <(a\nb)",
+            Span::new(7, 8),
+            "a newline ends the pipeline, but more follows: pipe-run runs one pipeline",
+        ),
+        (
+            "cat <(a; b)",
+            Span::new(7, 8),
+            "`;` is not supported: pipe-run runs one pipeline",
+        ),
+        (
+            "cat <({ a; })",
+            Span::new(6, 7),
+            "command groups `{ ... }` are not supported",
+        ),
+        (
+            "cat <(a |[fast] b)",
+            Span::new(10, 14),
+            "unknown edge attribute `fast`",
+        ),
+        (
+            "cat <(a (b))",
+            Span::new(8, 9),
+            "subshells `( ... )` are not supported",
+        ),
+        (
+            "cat <(a))",
+            Span::new(8, 9),
+            "subshells `( ... )` are not supported",
+        ),
+        (
+            "cat $(a)",
+            Span::new(4, 6),
+            "command substitution $(...) is not supported",
+        ),
+        (
+            "cat >>(a)",
+            Span::new(6, 7),
+            "subshells `( ... )` are not supported",
+        ),
+        (
+            "echo ${x-<(y)}",
+            Span::new(9, 11),
+            "process substitution is not supported inside `${...}`",
+        ),
+        (
+            "echo ${x#a>(y)}",
+            Span::new(10, 12),
+            "process substitution is not supported inside `${...}`",
+        ),
+    ] {
+        let err = crate::syntax::parse(text).unwrap_err();
+        assert_eq!((err.span, err.message.as_str()), (span, message), "{text}");
+    }
+}
+
+#[test]
+fn process_substitutions_nest_to_a_bound() {
+    let deep = |n: usize| format!("a {}b{}", "<(a ".repeat(n), ")".repeat(n));
+    assert!(lex(deep(MAX_DEPTH)).is_ok());
+    let err = lex(deep(5000)).unwrap_err();
+    let at = 2 + 4 * MAX_DEPTH;
+    assert_eq!(err.span, Span::new(at, at + 2));
+}
+
+#[test]
+fn process_substitution_spans_across_line_continuations() {
+    let text = "cat <(so\\\nrt a |\\\n b)";
+    let s = sub(text, 1, 0);
+    assert_eq!(s.span, Span::new(4, text.len()));
+    assert_eq!(s.pipeline.stages[0].words[0].span, Span::new(6, 12));
+    assert_eq!(s.pipeline.connectors[0].span, Span::new(15, 16));
+    assert_eq!(s.pipeline.stages[1].span, Span::new(19, 20));
+}
+
+#[test]
+fn literal_text_may_hold_any_byte() {
+    let text: &[u8] = b"cat \xff.txt '\xfe' \"\xfd\" \\\xfc $'\xfb\\x80' a\x80b";
+    let w: Vec<Vec<WordPart>> = lex(text)
+        .unwrap()
+        .into_iter()
+        .filter_map(|t| match t.kind {
+            TokenKind::Word(w) => Some(w.parts),
+            _ => None,
+        })
+        .collect();
+    let bytes = |b: &[u8], quoted| WordPart::Literal {
+        text: b.to_vec(),
+        quoted,
+    };
+    assert_eq!(
+        w,
+        vec![
+            vec![lit("cat", false)],
+            vec![bytes(b"\xff.txt", false)],
+            vec![bytes(b"\xfe", true)],
+            vec![bytes(b"\xfd", true)],
+            vec![bytes(b"\xfc", true)],
+            vec![bytes(b"\xfb\x80", true)],
+            vec![bytes(b"a\x80b", false)],
+        ]
+    );
+}
+
+#[test]
+fn an_escaped_character_is_quoted_whole() {
+    assert_eq!(words("\\é*"), vec![vec![lit("é", true), lit("*", false)]]);
+    // A byte that starts no UTF-8 character is escaped alone.
+    let tokens = lex(b"\\\xc3x").unwrap();
+    let TokenKind::Word(w) = &tokens[0].kind else {
+        panic!("{tokens:?}");
+    };
+    assert_eq!(
+        w.parts,
+        vec![
+            WordPart::Literal {
+                text: vec![0xc3],
+                quoted: true
+            },
+            lit("x", false)
+        ]
+    );
+}
+
+#[test]
+fn names_and_spans_around_bytes_that_are_not_utf8() {
+    let tokens = lex(b"echo $x\xff | \xfe").unwrap();
+    assert_eq!(tokens[1].span, Span::new(5, 8));
+    let TokenKind::Word(w) = &tokens[1].kind else {
+        panic!("{tokens:?}");
+    };
+    assert!(matches!(&w.parts[0], WordPart::Param(p) if p.name == ParamName::Var("x".into())));
+    assert_eq!(tokens[3].span, Span::new(11, 12));
+    let err = crate::syntax::parse(b"echo \xff; x").unwrap_err();
+    assert_eq!(err.span, Span::new(6, 7));
+    let err = crate::syntax::parse(b"echo >&\xff").unwrap_err();
+    assert_eq!(
+        err.message,
+        "bad fd number `\\xff`: `<&` and `>&` take one digit 0-9 or `-`"
+    );
+    let err = crate::syntax::parse(b"a |[f\xffo] b").unwrap_err();
+    assert_eq!(err.message, "unknown edge attribute `f\\xffo`");
+    assert_eq!(err.span, Span::new(4, 7));
 }
