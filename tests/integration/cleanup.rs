@@ -269,11 +269,11 @@ fn start_umask0(s: &Scratch, args: &[&str]) -> Child {
 fn signal_removes_the_directory(sig: i32, marker: &'static str) {
     let _cleanup = KillOnDrop(marker);
     let s = Scratch::new();
-    // The outer stage sleeps before it opens its substitution; the second
-    // edge is a FIFO too.
-    let expr = format!(
-        r#"sh -c 'sleep {marker}; cat "$1"' sh <(echo hi) |[fifo] sh -c 'sleep {marker}; cat'"#
-    );
+    // The outer stage never opens its substitution's FIFO, so it stays in
+    // the directory; the second edge is a FIFO too. Each stage is `sleep`
+    // itself, so that the signal pipe-run passes on reaches it (a shell
+    // waiting for a `sleep` child would wait for it on SIGINT, as sh does).
+    let expr = format!(r#"sh -c 'exec sleep {marker}' sh <(echo hi) |[fifo] sleep {marker}"#);
     let mut child = start_umask0(&s, &["--procsub=fifo", &expr]);
     eventually_while_running(&mut child, "both stages sleep", || {
         processes_running(&["sleep", marker]).len() == 2

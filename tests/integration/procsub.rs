@@ -203,7 +203,7 @@ fn substitutions_in_redirections_and_inside_words() {
             "inside\n",
         ),
         case(
-            r#"sh -c 'cat "${1#*=}"; cat "$2"' sh "in=a word"<(echo x) <(echo y)"#,
+            r#"sh -c 'cat "${1#*word=}"; cat "$2"' sh "a word="<(echo x) <(echo y)"#,
             "x\ny\n",
         ),
         case("seq 1000 | tee >(wc -l > count) | tail -n 1", "1000\n"),
@@ -241,15 +241,34 @@ fn a_writer_into_a_substitution_killed_by_sigpipe_succeeds() {
 #[test]
 fn a_failing_substitution_fails_the_pipeline_and_is_named() {
     check_all(&[
-        case("cat <(false)", "").status(1, &["stage 2 (false) exited with status 1"]),
-        case(r#"cat <(echo a) <(sh -c "exit 3") <(echo b)"#, "a\nb\n")
-            .status(3, &["stage 3 (sh -c 'exit 3') exited with status 3"]),
+        case("cat <(false)", "").status(
+            1,
+            &["pipe-run: stage 2 (false, in <(...) of stage 1) exited with status 1\n"],
+        ),
+        case(r#"cat <(echo a) <(sh -c "exit 3") <(echo b)"#, "a\nb\n").status(
+            3,
+            &["pipe-run: stage 3 (sh -c 'exit 3', in <(...) of stage 1) exited with status 3\n"],
+        ),
         // Stages are numbered in text order, nested ones too.
-        case("cat <(cat <(false))", "").status(1, &["stage 3 (false) exited with status 1"]),
-        case("echo a | cat - <(false) | cat", "a\n")
-            .status(1, &["stage 3 (false) exited with status 1"]),
-        case("echo x > >(false)", "").status(1, &["stage 2 (false) exited with status 1"]),
-        case("cat <(cat no-such-file)", "").status(1, &["no-such-file", "stage 2 (cat"]),
+        case("cat <(cat <(false))", "").status(
+            1,
+            &["pipe-run: stage 3 (false, in <(...) of stage 2) exited with status 1\n"],
+        ),
+        case("echo a | cat - <(false) | cat", "a\n").status(
+            1,
+            &["pipe-run: stage 3 (false, in <(...) of stage 2) exited with status 1\n"],
+        ),
+        case("echo x > >(false)", "").status(
+            1,
+            &["pipe-run: stage 2 (false, in >(...) of stage 1) exited with status 1\n"],
+        ),
+        case("cat <(cat no-such-file)", "").status(
+            1,
+            &[
+                "no-such-file",
+                "pipe-run: stage 2 (cat no-such-file, in <(...) of stage 1) exited with status 1\n",
+            ],
+        ),
     ]);
 }
 
