@@ -19,6 +19,8 @@ pub mod procsub;
 pub mod redirect;
 pub mod resolve;
 pub mod stage;
+#[cfg(test)]
+mod tests;
 pub mod warning;
 
 pub use context::Context;

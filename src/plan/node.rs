@@ -51,4 +51,12 @@ impl Node {
     pub fn span(&self) -> Span {
         self.stage().span
     }
+
+    /// The `<(...)` or `>(...)` the node is inside of, if any.
+    pub fn place_span(&self) -> Option<Span> {
+        match self.place {
+            Place::Main => None,
+            Place::Substitution { span, .. } => Some(span),
+        }
+    }
 }
