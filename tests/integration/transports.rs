@@ -485,20 +485,12 @@ fn a_sized_socket_holds_that_much_or_says_what_it_got() {
     }
 }
 
-#[test]
-fn a_size_the_kernel_refuses_is_reported_once_and_the_pipeline_runs() {
-    // Above /proc/sys/fs/pipe-max-size, only a privileged process gets
-    // the size: run pipe-run as nobody (the tests run as root in CI).
+/// Run `pipe-run ARGS...` as nobody when the tests run as root, so that
+/// the kernel's limits for unprivileged processes apply.
+fn run_unprivileged(args: &[&str]) -> Output {
     use std::os::unix::process::CommandExt;
-    let max: u64 = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
-    let size = (max * 4).to_string();
-    let expr = format!("printf x |[size={size}] cat");
     let mut cmd = Command::new(crate::support::bin());
-    cmd.arg(&expr).current_dir("/");
+    cmd.args(args).current_dir("/");
     // SAFETY: only async-signal-safe calls (setgroups, setgid, setuid)
     // between fork and exec.
     unsafe {
@@ -520,7 +512,21 @@ fn a_size_the_kernel_refuses_is_reported_once_and_the_pipeline_runs() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let out = crate::support::finish(child);
+    crate::support::finish(child)
+}
+
+#[test]
+fn a_size_the_kernel_refuses_is_reported_once_and_the_pipeline_runs() {
+    // Above /proc/sys/fs/pipe-max-size, only a privileged process gets
+    // the size (the tests run as root in CI).
+    let max: u64 = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let size = (max * 4).to_string();
+    let expr = format!("printf x |[size={size}] cat");
+    let out = run_unprivileged(&[&expr]);
     let what = show(&[&expr], &out);
     assert_eq!(shell_status(&out), 0, "{what}");
     assert_eq!(stdout(&out), "x", "{what}");
@@ -530,6 +536,12 @@ fn a_size_the_kernel_refuses_is_reported_once_and_the_pipeline_runs() {
     // It says what it got (the limit) against what was asked.
     assert!(err.contains(&max.to_string()), "{what}");
     assert!(err.contains(&size), "{what}");
+    // Not with -q.
+    let out = run_unprivileged(&["-q", &expr]);
+    let what = show(&["-q", &expr], &out);
+    assert_eq!(shell_status(&out), 0, "{what}");
+    assert_eq!(stdout(&out), "x", "{what}");
+    assert_eq!(stderr(&out), "", "{what}");
 }
 
 // ---------------------------------------------------------------------
