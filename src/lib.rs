@@ -19,6 +19,7 @@
 //! ```
 
 pub mod app;
+pub mod environment;
 pub mod exit;
 pub mod expand;
 pub mod io_error;

@@ -21,6 +21,7 @@ mod testutil;
 
 use std::ffi::OsString;
 
+use crate::environment::Environment;
 use crate::syntax::ast::Word;
 use crate::syntax::span::Span;
 
@@ -32,7 +33,7 @@ use word::Context;
 pub struct Vars {
     /// Variables: pipe-run's environment (IFS is never taken from it: dash
     /// ignores an inherited IFS, so IFS is always space, tab, newline).
-    pub env: Vec<(OsString, OsString)>,
+    pub env: Environment,
     /// `$0`.
     pub zero: OsString,
     /// `$1`, `$2`, ...
@@ -46,11 +47,7 @@ pub struct Vars {
 impl Vars {
     /// Set variable `name` (in place, or added at the end).
     pub fn set(&mut self, name: impl Into<OsString>, value: OsString) {
-        let name = name.into();
-        match self.env.iter_mut().find(|(n, _)| *n == name) {
-            Some(slot) => slot.1 = value,
-            None => self.env.push((name, value)),
-        }
+        self.env.set(name, value);
     }
 }
 

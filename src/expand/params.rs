@@ -2,6 +2,7 @@
 //! applying the `${...}` operators, then handing the result to the field
 //! builder with the quoting that decides how it is later split.
 
+use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
 use crate::syntax::ast::{ParamExpansion, ParamName, ParamOp, Word};
@@ -49,10 +50,7 @@ fn lookup(name: &ParamName, quoted: bool, vars: &Vars) -> Option<Value> {
         // default, so `$IFS` is always space, tab, newline too.
         ParamName::Var(v) if v == "IFS" => Value::Str(b" \t\n".to_vec()),
         ParamName::Var(v) => {
-            let (_, value) = vars
-                .env
-                .iter()
-                .find(|(k, _)| k.as_bytes() == v.as_bytes())?;
+            let value = vars.env.get(OsStr::new(v))?;
             Value::Str(value.as_bytes().to_vec())
         }
         ParamName::Positional(0) => Value::Str(vars.zero.as_bytes().to_vec()),

@@ -637,8 +637,7 @@ fn split_then_glob() {
     let (dir, v) = glob_tree();
     let prefix = dir.path().to_str().unwrap();
     let mut v = v;
-    v.env
-        .push(("pat".into(), format!("{prefix}/d1/f* {prefix}/ab*").into()));
+    v.env.set("pat", format!("{prefix}/d1/f* {prefix}/ab*"));
     let got = expand_words(&words("$pat"), &v).unwrap();
     assert_eq!(
         show(&got),

@@ -13,14 +13,15 @@ use crate::syntax::lexer::lex;
 use crate::syntax::token::TokenKind;
 
 use super::Vars;
+use crate::environment::Environment;
 
 /// Build [`Vars`] from names and values; `$0` is `dashname`.
 pub(super) fn vars(env: &[(&str, &[u8])], positional: &[&[u8]]) -> Vars {
     Vars {
-        env: env
-            .iter()
-            .map(|(k, v)| (OsString::from(k), OsString::from_vec(v.to_vec())))
-            .collect(),
+        env: Environment::from_pairs(
+            env.iter()
+                .map(|(k, v)| (OsString::from(k), OsString::from_vec(v.to_vec()))),
+        ),
         zero: OsString::from("dashname"),
         positional: positional
             .iter()
@@ -88,7 +89,7 @@ fn run_shell(shells: &[&str], vars: &Vars, script: &str) -> Option<Result<Vec<u8
     let shell = shells.iter().find(|p| Path::new(p).exists())?;
     let out = Command::new(shell)
         .env_clear()
-        .envs(vars.env.iter().map(|(k, v)| (k, v)))
+        .envs(vars.env.iter())
         .arg("-c")
         .arg(script)
         .arg(&vars.zero)

@@ -2,6 +2,7 @@
 //! unquoted `:` in an assignment value (so `PATH=~/bin:~/x` works). A prefix
 //! that cannot be resolved stays literal, as in dash.
 
+use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
 use nix::unistd::User;
@@ -14,9 +15,8 @@ fn home_dir(name: &str, vars: &Vars) -> Option<Vec<u8>> {
     if name.is_empty() {
         return vars
             .env
-            .iter()
-            .find(|(k, _)| k.as_bytes() == b"HOME")
-            .map(|(_, v)| v.as_bytes().to_vec());
+            .get(OsStr::new("HOME"))
+            .map(|v| v.as_bytes().to_vec());
     }
     match User::from_name(name) {
         Ok(Some(user)) => Some(user.dir.as_os_str().as_bytes().to_vec()),
@@ -82,13 +82,12 @@ pub(super) fn push_literal(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::environment::Environment;
     use std::ffi::OsString;
 
     fn vars(home: Option<&str>) -> Vars {
         Vars {
-            env: home
-                .map(|h| vec![(OsString::from("HOME"), OsString::from(h))])
-                .unwrap_or_default(),
+            env: Environment::from_pairs(home.map(|h| (OsString::from("HOME"), OsString::from(h)))),
             ..Vars::default()
         }
     }

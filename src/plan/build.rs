@@ -426,10 +426,7 @@ fn stage(
         };
         return Err(PlanError::new(PlanErrorKind::Usage, command.span, message));
     };
-    let path_var = env
-        .iter()
-        .find(|(n, _)| n == "PATH")
-        .map(|(_, v)| v.as_os_str());
+    let path_var = env.get(OsStr::new("PATH"));
     let name_bytes = name.as_encoded_bytes();
     let name_span = command.words[0].span;
     let program = programs.resolve(name_bytes, path_var).map_err(|e| {

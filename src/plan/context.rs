@@ -4,6 +4,7 @@
 use std::ffi::OsString;
 use std::os::fd::RawFd;
 
+use crate::environment::Environment;
 use crate::expand::Vars;
 
 use super::procsub::ProcSubMode;
@@ -35,7 +36,7 @@ impl Context {
         let closed = crate::startup::closed_standard_fds();
         Context {
             vars: Vars {
-                env: std::env::vars_os().collect(),
+                env: Environment::from_process(),
                 zero,
                 positional: args,
                 nounset,

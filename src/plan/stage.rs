@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use super::redirect::FdAction;
+use crate::environment::Environment;
 use crate::syntax::Span;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +17,7 @@ pub struct Stage {
     /// The stage's own `NAME=value` assignments, for display.
     pub assignments: Vec<(OsString, OsString)>,
     /// The whole environment the program gets.
-    pub env: Vec<(OsString, OsString)>,
+    pub env: Environment,
     /// Redirections, in source order.
     pub redirects: Vec<FdAction>,
     /// The stage's text in the expression.

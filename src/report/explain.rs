@@ -40,13 +40,13 @@ pub fn explain(plan: &Plan) -> String {
                 quote(&value.to_string_lossy())
             );
         }
-        let stdin = plan.edges_on(i, 0).next().map(|e| connection(e, i));
+        let stdin = plan.edges_on(i, 0).next().map(|e| connection(e, i, true));
         let _ = writeln!(
             out,
             "  stdin:    {}",
             stdin.as_deref().unwrap_or("inherited")
         );
-        let stdout = plan.edges_on(i, 1).next().map(|e| connection(e, i));
+        let stdout = plan.edges_on(i, 1).next().map(|e| connection(e, i, false));
         let _ = writeln!(
             out,
             "  stdout:   {}",
@@ -60,11 +60,13 @@ pub fn explain(plan: &Plan) -> String {
                 &edge.from
             };
             let line = match &mine.attach {
-                Attach::Fd(fd) if *fd > 1 => format!("fd {fd}:    {}", connection(edge, i)),
+                Attach::Fd(fd) if *fd > 1 => {
+                    format!("fd {fd}:    {}", connection(edge, i, edge.to.node == i))
+                }
                 Attach::Path(path) => format!(
                     "fifo:     {}  ({})",
                     quote(&path.to_string_lossy()),
-                    connection(edge, i)
+                    connection(edge, i, edge.to.node == i)
                 ),
                 _ => continue,
             };
@@ -80,26 +82,31 @@ pub fn explain(plan: &Plan) -> String {
     out
 }
 
-/// `pipe to stage 2`, `sock from stage 1 (duplex)`, with its attributes.
-fn connection(edge: &Edge, node: NodeId) -> String {
-    let reading = edge.to.node == node;
-    let (other, toward) = if reading {
-        (edge.from.node, "from")
+/// `pipe to stage 2`, `sock from stage 1, duplex`, with its attributes:
+/// what `node` does through `edge`, reading or writing.
+fn connection(edge: &Edge, node: NodeId, reading: bool) -> String {
+    let other = if edge.to.node == node {
+        edge.from.node
     } else {
-        (edge.to.node, "to")
+        edge.to.node
     };
+    let toward = if reading { "from" } else { "to" };
     let mut text = format!(
         "{} {toward} stage {}",
         edge.transport.kind.name(),
         other + 1
     );
     if let Some(size) = edge.transport.size {
-        let _ = write!(text, ", size={size}");
+        let _ = write!(
+            text,
+            ", size={}",
+            super::summary::bytes(size).replace(" bytes", "")
+        );
     }
     if edge.transport.duplex {
         text.push_str(", duplex: both ways");
     }
-    if edge.stderr_too && !reading {
+    if edge.stderr_too && edge.from.node == node && !reading {
         text.push_str(" (stderr too, after the redirections below)");
     }
     text
@@ -121,7 +128,8 @@ fn redirect(plan: &Plan, action: &FdAction, node: NodeId) -> String {
         }
         FdAction::Close { fd, .. } => format!("{fd}>&-  (close fd {fd})"),
         FdAction::Edge { fd, edge, .. } => {
-            format!("fd {fd} is the {}", connection(&plan.edges[*edge], node))
+            let e = &plan.edges[*edge];
+            format!("fd {fd} is the {}", connection(e, node, e.to.node == node))
         }
     }
 }

@@ -66,12 +66,24 @@ pub fn start_error(plan: &Plan, index: usize, stage: &StageOutcome) -> Option<St
 pub fn granted(plan: &Plan, edge: EdgeId, granted: Granted) -> String {
     let e = &plan.edges[edge];
     format!(
-        "{} edge from {} got a kernel buffer of {} bytes, not the {} asked for",
+        "the {} edge from {} to stage {} got a kernel buffer of {}, not the {} asked for",
         e.transport.kind.name(),
         name(plan, e.from.node),
-        granted.got,
-        granted.asked
+        e.to.node + 1,
+        bytes(granted.got),
+        bytes(granted.asked)
     )
+}
+
+/// A byte count as written in `size=`: `1MiB` when it is a whole number of
+/// KiB, MiB or GiB, else plain bytes.
+pub fn bytes(n: u64) -> String {
+    for (unit, size) in [("GiB", 1u64 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+        if n >= size && n.is_multiple_of(size) {
+            return format!("{}{unit}", n / size);
+        }
+    }
+    format!("{n} bytes")
 }
 
 /// `ended 1 process that the stages left running: 4242 (sleep 100)`

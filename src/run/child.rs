@@ -65,7 +65,7 @@ pub const STEP_EXEC: u32 = u32::MAX;
 pub const STEP_SETUP: u32 = u32::MAX - 1;
 
 /// Everything the child needs, built before `fork`.
-pub struct ChildSetup {
+pub struct ChildSetup<'a> {
     pub program: CString,
     /// Keeps the argument strings alive for `argv`.
     pub _args: Vec<CString>,
@@ -74,8 +74,9 @@ pub struct ChildSetup {
     /// `sh program args...`, for a program the kernel will not run
     /// (ENOEXEC): POSIX shells run such a file as a shell script.
     pub sh_argv: Vec<*const c_char>,
-    pub _env: Vec<CString>,
-    pub envp: Vec<*const c_char>,
+    /// Null-terminated pointers to `NAME=value` strings, shared with the
+    /// run's other stages (see `super::envp`).
+    pub envp: &'a [*const c_char],
     /// pipe-run's pid, to notice it died before the death signal was set.
     pub parent: libc::pid_t,
     pub fds: Vec<ChildFd>,
@@ -83,11 +84,13 @@ pub struct ChildSetup {
     pub report: ReportTo,
     /// Signals to reset to their default action before unblocking.
     pub reset_signals: Vec<c_int>,
+    /// The open-file limit to restore before exec, if pipe-run raised it.
+    pub fd_limit: Option<libc::rlimit>,
 }
 
 const SH: &[u8] = b"/bin/sh\0";
 
-impl ChildSetup {
+impl ChildSetup<'_> {
     /// Runs in the child after `fork`, with every signal blocked. Never
     /// returns.
     ///
@@ -149,6 +152,9 @@ impl ChildSetup {
                 if !ok {
                     self.fail(index as u32, 126);
                 }
+            }
+            if let Some(limit) = &self.fd_limit {
+                libc::setrlimit(libc::RLIMIT_NOFILE, limit);
             }
             if !can_block {
                 self.reset_signals(true);

@@ -38,8 +38,10 @@
 //!    then removes the directory.
 
 mod child;
+mod envp;
 mod error;
 mod event_loop;
+mod fd_limit;
 mod fdmove;
 mod fds;
 mod fifos;
@@ -57,8 +59,10 @@ pub use error::{Doing, RunError};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use envp::EnvBlocks;
 use error::Context as _;
 use event_loop::EventLoop;
+use fd_limit::RaisedLimit;
 use fifos::NamedFifos;
 use files::open_files;
 use leftovers::Subreaper;
@@ -149,14 +153,17 @@ pub fn run_with(
         Some(path) => Some(PrivateDir::create_at(path).doing(Doing::CreatePrivateDir)?),
         None => None,
     };
+    let fd_limit = RaisedLimit::raise();
     let stage_list: Vec<&crate::plan::Stage> = plan.nodes.iter().map(|n| n.stage()).collect();
     let mut files = open_files(&stage_list)?;
     let context = SpawnContext {
         parent: getpid(),
         reset_signals: signals.child_resets(),
         closed_std_fds: plan.closed_std_fds.iter().map(|&fd| fd as i32).collect(),
+        fd_limit: fd_limit.as_ref().map(RaisedLimit::original),
     };
 
+    let mut envs = EnvBlocks::default();
     let mut granted = Vec::new();
     let mut stages = Stages::new(reaping);
     let mut wiring = Wiring::new(plan);
@@ -167,7 +174,8 @@ pub fn run_with(
             events(Event::Granted { edge, granted: g });
         })?;
         let ends = wiring.ends_of(id).doing(Doing::Spawn)?;
-        let spawned = spawn(node.stage(), &ends, &files[id], &context).doing(Doing::Spawn)?;
+        let env = envs.block(&node.stage().env).doing(Doing::Spawn)?;
+        let spawned = spawn(node.stage(), &ends, &files[id], &env, &context).doing(Doing::Spawn)?;
         drop(ends);
         stages.push(Stage {
             pid: spawned.pid,

@@ -12,6 +12,7 @@ use nix::unistd::{ForkResult, Pid, fork, pipe2};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::child::{ChildFd, ChildSetup, NO_REPORT, ReportTo, decode};
+use super::envp::EnvBlock;
 use super::fdmove;
 use super::fds::{FLOOR, at_or_above};
 use super::files::{StageFiles, open_flags};
@@ -71,6 +72,9 @@ pub struct SpawnContext {
     /// in every stage before its edges and redirections are set up, as a
     /// shell passes a closed fd on.
     pub closed_std_fds: Vec<RawFd>,
+    /// The open-file limit to give back to each stage, when pipe-run
+    /// raised its own for the run.
+    pub fd_limit: Option<libc::rlimit>,
 }
 
 fn cstring(bytes: &[u8]) -> io::Result<CString> {
@@ -122,10 +126,15 @@ fn vfork_exec(setup: &ChildSetup) -> io::Result<Pid> {
 
 /// Start `stage` in pipe-run's own process group, with its edges' ends in
 /// place and its redirections applied in order.
+///
+/// `env` is the stage's `envp`: it needs to live only as long as this call,
+/// since a vfork child has exec'd (or exited) when `spawn` returns, and a
+/// forked one has its own copy.
 pub fn spawn(
     stage: &Stage,
     ends: &NodeEnds,
     files: &StageFiles,
+    env: &EnvBlock,
     context: &SpawnContext,
 ) -> io::Result<Spawned> {
     let mut fds = Vec::new();
@@ -176,11 +185,13 @@ pub fn spawn(
     for (path, read, to, edge) in &ends.fifo_opens {
         fds.push(ChildFd::Open {
             path: path.clone(),
-            flags: if *read {
-                libc::O_RDONLY
-            } else {
-                libc::O_WRONLY
-            },
+            // The private directory is pipe-run's own: a link in it is not.
+            flags: libc::O_NOFOLLOW
+                | if *read {
+                    libc::O_RDONLY
+                } else {
+                    libc::O_WRONLY
+                },
             to: *to as RawFd,
         });
         steps.push(StepOrigin::Fifo(*edge));
@@ -227,20 +238,9 @@ pub fn spawn(
         .iter()
         .map(|a| cstring(a.as_bytes()))
         .collect::<io::Result<Vec<_>>>()?;
-    let env = stage
-        .env
-        .iter()
-        .map(|(k, v)| {
-            let mut kv = k.as_bytes().to_vec();
-            kv.push(b'=');
-            kv.extend_from_slice(v.as_bytes());
-            cstring(&kv)
-        })
-        .collect::<io::Result<Vec<_>>>()?;
     let argv = null_terminated(&args);
     let mut sh_argv = vec![c"sh".as_ptr(), program.as_ptr()];
     sh_argv.extend_from_slice(&argv[1..]);
-    let envp = null_terminated(&env);
 
     // The child opens a FIFO itself, and that open may block until
     // another stage opens the other end: the parent must not wait for this
@@ -251,8 +251,7 @@ pub fn spawn(
         _args: args,
         argv,
         sh_argv,
-        _env: env,
-        envp,
+        envp: env.envp(),
         parent: context.parent.as_raw(),
         fds,
         report: match &report_pipe {
@@ -260,6 +259,7 @@ pub fn spawn(
             None => ReportTo::Shared(&shared),
         },
         reset_signals: context.reset_signals.clone(),
+        fd_limit: context.fd_limit,
     };
 
     // Every signal stays blocked from before the fork until the child has

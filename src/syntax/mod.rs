@@ -5,7 +5,6 @@
 
 pub mod ast;
 pub mod attributes;
-mod continuation;
 pub mod error;
 pub mod lexer;
 pub mod parser;

@@ -8,7 +8,7 @@ use super::ast::{
     Assignment, Command, Connector, ConnectorKind, Pipeline, Redirect, Word, WordPart,
 };
 use super::error::{SHELL_HINT, SyntaxError};
-use super::lexer::lex_partial;
+use super::lexer::{lex_partial, skip_continuations};
 use super::span::Span;
 use super::token::{Token, TokenKind};
 
@@ -26,18 +26,21 @@ use super::token::{Token, TokenKind};
 pub fn parse(text: impl AsRef<[u8]>) -> Result<Pipeline, SyntaxError> {
     let text = text.as_ref();
     let (tokens, pending) = lex_partial(text);
-    parse_tokens(tokens, pending, text.len())
+    parse_tokens(text, tokens, pending, text.len())
 }
 
-/// The pipeline that `tokens` make. `pending` is the lexer's error after
-/// the last of them, if it stopped early; `end` is where the text ends
-/// (the whole expression's, or the `)` of a process substitution).
+/// The pipeline that `tokens`, lexed from `text`, make. `pending` is the
+/// lexer's error after the last of them, if it stopped early; `end` is
+/// where the tokens end (the text's end, or the `)` of a process
+/// substitution).
 pub(super) fn parse_tokens(
+    text: &[u8],
     tokens: Vec<Token>,
     pending: Option<SyntaxError>,
     end: usize,
 ) -> Result<Pipeline, SyntaxError> {
     let mut parser = Parser {
+        text,
         tokens,
         pos: 0,
         end,
@@ -56,7 +59,9 @@ const RESERVED: &[&str] = &[
     "}", "!", "[[", "]]", "function", "select",
 ];
 
-struct Parser {
+struct Parser<'a> {
+    /// The whole text, which spans point into.
+    text: &'a [u8],
     tokens: Vec<Token>,
     pos: usize,
     /// Length of the text, for errors at its end.
@@ -65,7 +70,7 @@ struct Parser {
     pending: Option<SyntaxError>,
 }
 
-impl Parser {
+impl Parser<'_> {
     fn peek(&self) -> Option<&Token> {
         self.tokens.get(self.pos)
     }
@@ -153,7 +158,7 @@ impl Parser {
                 TokenKind::Word(word) => {
                     self.pos += 1;
                     if words.is_empty() {
-                        if let Some(assignment) = as_assignment(&word) {
+                        if let Some(assignment) = as_assignment(self.text, &word) {
                             check_assigned(&assignment)?;
                             assignments.push(assignment);
                         } else {
@@ -228,8 +233,9 @@ impl Parser {
     }
 }
 
-/// `NAME=value` when the word starts with an unquoted name and `=`.
-fn as_assignment(word: &Word) -> Option<Assignment> {
+/// `NAME=value` when the word (lexed from `source`) starts with an
+/// unquoted name and `=`.
+fn as_assignment(source: &[u8], word: &Word) -> Option<Assignment> {
     let Some(WordPart::Literal {
         text,
         quoted: false,
@@ -255,12 +261,18 @@ fn as_assignment(word: &Word) -> Option<Assignment> {
             quoted: false,
         };
     }
+    // The value starts right after the name and `=`, which a `\`-newline
+    // may split (`A\`-newline-`=1`).
+    let mut start = word.span.start;
+    for _ in 0..=eq {
+        start = skip_continuations(source, start) + 1;
+    }
     Some(Assignment {
         // Checked above: ASCII letters, digits and `_`.
         name: String::from_utf8_lossy(name).into_owned(),
         value: Word {
             parts,
-            span: Span::new(word.span.start + eq + 1, word.span.end),
+            span: Span::new(start, word.span.end.max(start)),
         },
         span: word.span,
     })

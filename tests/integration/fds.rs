@@ -400,3 +400,30 @@ fn stderr_without_redirection_reaches_pipe_runs_stderr() {
     assert_eq!(stdout(&out), "OUT\n");
     assert_eq!(stderr(&out), "err\n");
 }
+
+/// Every file is opened before the first stage starts, so a pipeline with
+/// more redirections than the usual soft limit of 1024 fds needs more:
+/// pipe-run raises its soft limit to the hard one for the run, and each
+/// stage gets the original limit back.
+#[test]
+fn more_redirections_than_the_soft_fd_limit_work_and_stages_keep_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let stages: Vec<String> = (0..1100).map(|i| format!("true > f{i}")).collect();
+    let expr = format!("{} | sh -c 'ulimit -Sn'", stages.join(" | "));
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -Sn 1024 && ulimit -Hn 4096 && exec \"$0\" \"$1\"")
+        .arg(crate::support::bin())
+        .arg(&expr)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1024\n");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1100);
+}

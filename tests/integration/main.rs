@@ -10,6 +10,7 @@ mod cleanup;
 mod cli;
 mod clobber;
 mod differential;
+mod environment;
 mod fds;
 mod files;
 mod generated;

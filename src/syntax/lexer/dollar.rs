@@ -13,23 +13,21 @@ use crate::syntax::span::Span;
 pub(super) const MAX_DEPTH: usize = 64;
 
 impl Lexer<'_> {
-    /// `$` at `pos`: a parameter expansion, a refused substitution, or a
+    /// `$` next: a parameter expansion, a refused substitution, or a
     /// literal `$`.
     pub(super) fn dollar(&mut self, parts: &mut Parts, quoted: bool) -> Result<(), SyntaxError> {
-        let start = self.pos;
+        let start = self.here();
         let name = match self.peek_at(1) {
             Some(b'{') => return self.braced(parts, quoted),
             Some(b'(') => {
                 return Err(if self.peek_at(2) == Some(b'(') {
                     self.refuse(
-                        start,
                         3,
                         "arithmetic expansion $((...)) is not supported",
                         "compute the value first and pass it as an argument: pipe-run '...' \"$((1 + 2))\"",
                     )
                 } else {
                     self.refuse(
-                        start,
                         2,
                         "command substitution $(...) is not supported",
                         "run the command first and pass its output as an argument: pipe-run '...' \"$(cmd)\"",
@@ -37,34 +35,30 @@ impl Lexer<'_> {
                 });
             }
             Some(b) if is_name_start(b) => {
-                let len = self.bytes[start + 1..]
-                    .iter()
-                    .take_while(|&&b| is_name_byte(b))
-                    .count();
-                self.pos = start + 1 + len;
-                ParamName::Var(ascii(&self.bytes[start + 1..self.pos]))
+                self.bump();
+                ParamName::Var(self.name())
             }
             Some(b) if b.is_ascii_digit() => {
-                self.pos = start + 2;
+                self.bump_n(2);
                 ParamName::Positional(usize::from(b - b'0'))
             }
             Some(b) => match special_param(b) {
                 Some(Ok(name)) => {
-                    self.pos = start + 2;
+                    self.bump_n(2);
                     name
                 }
                 Some(Err(message)) => {
-                    return Err(self.refuse(start, 2, message, SHELL_HINT));
+                    return Err(self.refuse(2, message, SHELL_HINT));
                 }
                 None => {
                     parts.bytes(b"$", quoted);
-                    self.pos += 1;
+                    self.bump();
                     return Ok(());
                 }
             },
             None => {
                 parts.bytes(b"$", quoted);
-                self.pos += 1;
+                self.bump();
                 return Ok(());
             }
         };
@@ -78,11 +72,21 @@ impl Lexer<'_> {
         Ok(())
     }
 
-    /// `${...}` at `pos`.
+    /// The bytes next that make a name (letters, digits and `_`).
+    fn name(&mut self) -> String {
+        let mut name = String::new();
+        while let Some(b) = self.peek().filter(|&b| is_name_byte(b)) {
+            name.push(char::from(b));
+            self.bump();
+        }
+        name
+    }
+
+    /// `${...}` next.
     fn braced(&mut self, parts: &mut Parts, quoted: bool) -> Result<(), SyntaxError> {
         if self.depth == MAX_DEPTH {
             return Err(SyntaxError::new(
-                Span::new(self.pos, self.pos + 2),
+                self.next_span(2),
                 format!("expansions nested more than {MAX_DEPTH} deep"),
             ));
         }
@@ -93,13 +97,14 @@ impl Lexer<'_> {
     }
 
     fn braced_inner(&mut self, parts: &mut Parts, quoted: bool) -> Result<(), SyntaxError> {
-        let start = self.pos;
-        self.pos += 2;
+        let start = self.here();
+        self.bump_n(2);
+        let opener = self.span_from(start);
         let bad = |lexer: &Lexer, message: &str| {
             let end = lexer.bytes[start..]
                 .iter()
                 .position(|&b| b == b'}')
-                .map_or(lexer.bytes.len(), |p| start + p + 1);
+                .map_or(lexer.text_end(start), |p| start + p + 1);
             SyntaxError::new(Span::new(start, end), message.to_string())
         };
         // dash's rule for a leading `#`: `${#name}` and `${#1}` are lengths;
@@ -114,22 +119,18 @@ impl Lexer<'_> {
                 _ => false,
             };
             if length {
-                self.pos += 1;
+                self.bump();
             }
         }
-        let name_start = self.pos;
         let name = match self.peek() {
-            Some(b) if is_name_start(b) => {
-                while self.peek().is_some_and(is_name_byte) {
-                    self.pos += 1;
-                }
-                ParamName::Var(ascii(&self.bytes[name_start..self.pos]))
-            }
+            Some(b) if is_name_start(b) => ParamName::Var(self.name()),
             Some(b) if b.is_ascii_digit() => {
-                while self.peek().is_some_and(|b| b.is_ascii_digit()) {
-                    self.pos += 1;
+                let mut digits = String::new();
+                while let Some(b) = self.peek().filter(u8::is_ascii_digit) {
+                    digits.push(char::from(b));
+                    self.bump();
                 }
-                match ascii(&self.bytes[name_start..self.pos]).parse() {
+                match digits.parse() {
                     Ok(n) => ParamName::Positional(n),
                     Err(_) => {
                         return Err(bad(self, "bad substitution: parameter number too large"));
@@ -144,23 +145,24 @@ impl Lexer<'_> {
             }
             Some(b) => match special_param(b) {
                 Some(Ok(name)) => {
-                    self.pos += 1;
+                    self.bump();
                     name
                 }
                 Some(Err(message)) => {
-                    return Err(self.refuse(start, self.pos + 1 - start, message, SHELL_HINT));
+                    let span = Span::new(start, self.end_of(1));
+                    return Err(SyntaxError::new(span, message).help(SHELL_HINT));
                 }
                 None => return Err(bad(self, "bad substitution")),
             },
-            None => return Err(unterminated(start)),
+            None => return Err(unterminated(opener)),
         };
-        let op_start = self.pos;
+        let op_start = self.here();
         let op = if length {
             ParamOp::Length
         } else {
             let colon = self.peek() == Some(b':');
             if colon {
-                self.pos += 1;
+                self.bump();
             }
             let c = self.peek();
             let word_context = if quoted {
@@ -169,10 +171,10 @@ impl Lexer<'_> {
                 Context::Brace
             };
             match c {
-                None => return Err(unterminated(start)),
+                None => return Err(unterminated(opener)),
                 Some(b'}') if !colon => ParamOp::Plain,
                 Some(b'-' | b'+' | b'?') => {
-                    self.pos += 1;
+                    self.bump();
                     let word = self.word(word_context)?;
                     match c {
                         Some(b'-') => ParamOp::Default { colon, word },
@@ -184,16 +186,15 @@ impl Lexer<'_> {
                     }
                 }
                 Some(b'=') => {
-                    return Err(self.refuse(
-                        op_start,
-                        self.pos + 1 - op_start,
+                    return Err(SyntaxError::new(
+                        Span::new(op_start, self.end_of(1)),
                         "assigning default values with `${name=word}` is not supported",
-                        "use `${name-word}`, which expands the same without assigning",
-                    ));
+                    )
+                    .help("use `${name-word}`, which expands the same without assigning"));
                 }
                 Some(b'#' | b'%') if !colon => {
                     let doubled = self.peek_at(1) == c;
-                    self.pos += if doubled { 2 } else { 1 };
+                    self.bump_n(if doubled { 2 } else { 1 });
                     // A pattern keeps its own quoting even inside double
                     // quotes: `"${x%.*}"` trims, as in dash.
                     let pattern = self.word(Context::Brace)?;
@@ -214,12 +215,12 @@ impl Lexer<'_> {
         };
         if self.peek() != Some(b'}') {
             return Err(if self.peek().is_none() {
-                unterminated(start)
+                unterminated(opener)
             } else {
                 bad(self, "bad substitution")
             });
         }
-        self.pos += 1;
+        self.bump();
         parts.param(ParamExpansion {
             name,
             op,
@@ -231,13 +232,8 @@ impl Lexer<'_> {
     }
 }
 
-/// A name or a number, which the lexer has checked is ASCII, as text.
-fn ascii(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| char::from(b)).collect()
-}
-
-fn unterminated(start: usize) -> SyntaxError {
-    SyntaxError::new(Span::new(start, start + 2), "unterminated `${`").help("add the closing `}`")
+fn unterminated(opener: Span) -> SyntaxError {
+    SyntaxError::new(opener, "unterminated `${`").help("add the closing `}`")
 }
 
 /// The one-character special parameters: supported ones, and refused ones

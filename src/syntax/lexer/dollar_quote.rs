@@ -12,13 +12,23 @@ use crate::syntax::error::SyntaxError;
 use crate::syntax::span::Span;
 
 impl Lexer<'_> {
-    /// `$'` at `pos`: the string up to the closing `'` that no backslash
-    /// escapes.
-    pub(super) fn dollar_single(&mut self, parts: &mut Parts) -> Result<(), SyntaxError> {
-        let open = self.pos;
-        let body_start = open + 2;
+    /// `$'` next: the string up to the closing `'` that no backslash
+    /// escapes. Its bytes are read as they are, `\`-newline included,
+    /// unless `in_double_quotes` (as in `"${x-$'...'}"`), where bash removes
+    /// `\`-newline first.
+    pub(super) fn dollar_single(
+        &mut self,
+        parts: &mut Parts,
+        in_double_quotes: bool,
+    ) -> Result<(), SyntaxError> {
+        let open = self.here();
+        let body_start = self.skip(open + 1) + 1;
+        let mut body = Vec::new();
         let mut i = body_start;
         loop {
+            if in_double_quotes {
+                i = self.skip(i);
+            }
             match self.bytes.get(i) {
                 None => {
                     return Err(SyntaxError::new(
@@ -28,12 +38,19 @@ impl Lexer<'_> {
                     .help("add the closing `'` (a `\\'` inside does not close it)"));
                 }
                 Some(b'\'') => break,
-                Some(b'\\') => i += 2,
-                Some(_) => i += 1,
+                Some(b'\\') => {
+                    let end = (i + 2).min(self.bytes.len());
+                    body.extend_from_slice(&self.bytes[i..end]);
+                    i = end;
+                }
+                Some(&b) => {
+                    body.push(b);
+                    i += 1;
+                }
             }
         }
         parts.empty_quoted();
-        parts.bytes(&decode(&self.bytes[body_start..i]), true);
+        parts.bytes(&decode(&body), true);
         self.pos = i + 1;
         Ok(())
     }

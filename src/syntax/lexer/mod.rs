@@ -5,6 +5,8 @@
 //! `$(...)`, here-documents, ...), so nothing is run for a script that would
 //! mean something else under a shell.
 
+mod cursor;
+pub(super) use cursor::skip_continuations;
 mod dollar;
 mod dollar_quote;
 mod proc_sub;
@@ -12,7 +14,6 @@ mod proc_sub;
 mod tests;
 
 use super::ast::{EdgeAttributes, ParamExpansion, ProcSub, RedirOp, Word, WordPart};
-use super::continuation::join;
 use super::error::{SHELL_HINT, SyntaxError};
 use super::span::Span;
 use super::token::{Token, TokenKind};
@@ -35,24 +36,17 @@ pub fn lex_partial(text: &[u8]) -> (Vec<Token>, Option<SyntaxError>) {
     // No argument can hold a NUL byte (a `-f` file might): refuse it where
     // it is, whatever comes before it.
     let nul = text.iter().position(|&b| b == 0);
-    let joined = join(&text[..nul.unwrap_or(text.len())]);
     let mut lexer = Lexer {
-        bytes: &joined.text,
+        bytes: &text[..nul.unwrap_or(text.len())],
         pos: 0,
         depth: 0,
         in_proc_sub: false,
     };
-    let (mut tokens, stop) = lexer.tokens();
-    for token in &mut tokens {
-        joined.remap_token(token);
-    }
+    let (tokens, stop) = lexer.tokens();
     let error = match stop {
         Stop::End => None,
         Stop::Close => unreachable!("a `)` closes a process substitution only inside one"),
-        Stop::Error(mut err) => {
-            err.span = joined.original(err.span);
-            Some(err)
-        }
+        Stop::Error(err) => Some(err),
     };
     let error = match nul {
         Some(at) => Some(SyntaxError::new(
@@ -66,6 +60,8 @@ pub fn lex_partial(text: &[u8]) -> (Vec<Token>, Option<SyntaxError>) {
 
 struct Lexer<'a> {
     bytes: &'a [u8],
+    /// Just after the last byte read: the next one is at [`Lexer::here`],
+    /// past any `\`-newline (see `cursor`).
     pos: usize,
     /// How many `${` and `<(` the lexer is inside of.
     depth: usize,
@@ -77,7 +73,7 @@ struct Lexer<'a> {
 enum Stop {
     /// The end of the text.
     End,
-    /// A `)` that ends a process substitution, at `pos`.
+    /// A `)` that ends a process substitution, at [`Lexer::here`].
     Close,
     Error(SyntaxError),
 }
@@ -172,37 +168,10 @@ fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-impl<'a> Lexer<'a> {
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    fn peek_at(&self, offset: usize) -> Option<u8> {
-        self.bytes.get(self.pos + offset).copied()
-    }
-
-    fn starts_with(&self, s: &str) -> bool {
-        self.bytes[self.pos..].starts_with(s.as_bytes())
-    }
-
-    fn span_from(&self, start: usize) -> Span {
-        Span::new(start, self.pos)
-    }
-
-    fn refuse(&self, start: usize, len: usize, message: &str, help: &str) -> SyntaxError {
-        SyntaxError::new(Span::new(start, start + len), message).help(help)
-    }
-
-    /// The bytes of the character at `pos`: a whole UTF-8 sequence when
-    /// one starts there, else one byte.
-    fn char_at(&self, pos: usize) -> &'a [u8] {
-        let rest = &self.bytes[pos..];
-        let len = rest[..rest.len().min(4)]
-            .utf8_chunks()
-            .next()
-            .and_then(|chunk| chunk.valid().chars().next())
-            .map_or(1, char::len_utf8);
-        &rest[..len]
+impl Lexer<'_> {
+    /// The refusal of the next `n` bytes.
+    fn refuse(&self, n: usize, message: &str, help: &str) -> SyntaxError {
+        SyntaxError::new(self.next_span(n), message).help(help)
     }
 
     /// Tokens up to the end of the text, an error, or (inside `<(...)`)
@@ -222,31 +191,34 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Blanks and comments separate tokens (`\`-newline is gone already:
-    /// see `continuation`).
+    /// Blanks and comments separate tokens. A comment runs to the newline,
+    /// which a `\` in it does not escape.
     fn skip_blanks_and_comments(&mut self) {
         loop {
             match self.peek() {
-                Some(b) if is_blank(b) => self.pos += 1,
+                Some(b) if is_blank(b) => self.bump(),
                 Some(b'#') => {
-                    while !matches!(self.peek(), None | Some(b'\n')) {
-                        self.pos += 1;
-                    }
+                    let start = self.here();
+                    let len = self.bytes[start..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .unwrap_or(self.bytes.len() - start);
+                    self.pos = start + len;
                 }
                 _ => break,
             }
         }
     }
 
-    /// The token at `pos`, which is neither a blank nor the end.
+    /// The token at [`Lexer::here`], which is neither a blank nor the end.
     fn next_token(&mut self) -> Result<Token, SyntaxError> {
-        let start = self.pos;
+        let start = self.here();
         let Some(b) = self.peek() else {
             unreachable!("`tokens` stops at the end of the text");
         };
         let kind = match b {
             b'\n' => {
-                self.pos += 1;
+                self.bump();
                 TokenKind::Newline
             }
             b'|' => {
@@ -260,19 +232,13 @@ impl<'a> Lexer<'a> {
             b';' => {
                 let len = if self.peek_at(1) == Some(b';') { 2 } else { 1 };
                 return Err(self.refuse(
-                    start,
                     len,
                     "`;` is not supported: pipe-run runs one pipeline",
                     SHELL_HINT,
                 ));
             }
             b'(' | b')' => {
-                return Err(self.refuse(
-                    start,
-                    1,
-                    "subshells `( ... )` are not supported",
-                    SHELL_HINT,
-                ));
+                return Err(self.refuse(1, "subshells `( ... )` are not supported", SHELL_HINT));
             }
             // `<(` and `>(` start a word: a process substitution.
             b'<' | b'>' if self.peek_at(1) != Some(b'(') => self.redirect(None)?,
@@ -281,7 +247,7 @@ impl<'a> Lexer<'a> {
                 if matches!(self.peek_at(1), Some(b'<' | b'>'))
                     && self.peek_at(2) != Some(b'(') =>
             {
-                self.pos += 1;
+                self.bump();
                 self.redirect(Some(u32::from(b - b'0')))?
             }
             _ => TokenKind::Word(self.word(Context::Unquoted)?),
@@ -292,24 +258,14 @@ impl<'a> Lexer<'a> {
         })
     }
 
-    /// `|` or `|&` at `pos`, and its attributes; also where the operator
-    /// ends, since the token is the operator alone.
+    /// `|` or `|&` next, and its attributes; also where the operator ends,
+    /// since the token is the operator alone.
     fn pipe(&mut self) -> Result<(TokenKind, usize), SyntaxError> {
-        let start = self.pos;
-        self.pos += 1;
-        match self.peek() {
-            Some(b'|') => {
-                return Err(self.refuse(
-                    start,
-                    2,
-                    "`||` (run on failure) is not supported",
-                    SHELL_HINT,
-                ));
-            }
-            Some(b'&') => self.pos += 1,
-            _ => {}
+        if self.peek_at(1) == Some(b'|') {
+            return Err(self.refuse(2, "`||` (run on failure) is not supported", SHELL_HINT));
         }
-        let stderr_too = self.pos - start == 2;
+        let stderr_too = self.peek_at(1) == Some(b'&');
+        self.bump_n(if stderr_too { 2 } else { 1 });
         let op_end = self.pos;
         let attributes = if self.peek() == Some(b'[') {
             Some(self.edge_attributes()?)
@@ -325,19 +281,25 @@ impl<'a> Lexer<'a> {
         ))
     }
 
-    /// `[...]` at `pos`, right after a `|` or `|&`: it ends at the first
-    /// `]` on the line.
+    /// `[...]` next, right after a `|` or `|&`: it ends at the first `]` on
+    /// the line.
     fn edge_attributes(&mut self) -> Result<EdgeAttributes, SyntaxError> {
-        let open = self.pos;
+        let open = self.here();
+        self.bump();
         let mut inner = Vec::new();
-        let mut at = open + 1;
+        // The byte after a `\` is read as it is: `\\` then a newline does
+        // not continue the line.
+        let mut escaped = false;
         loop {
-            match self.bytes.get(at) {
-                Some(b']') => break,
+            let at = if escaped { self.pos } else { self.here() };
+            let byte = self.bytes.get(at).copied();
+            match byte {
+                Some(b']') => {
+                    self.pos = at + 1;
+                    break;
+                }
+                Some(b'\r') if self.is_crlf(at) => return Err(crlf(at)),
                 Some(b'\n') | None => {
-                    if at > 0 && self.is_crlf(at - 1) {
-                        return Err(crlf(at - 1));
-                    }
                     return Err(SyntaxError::new(
                         Span::new(open, open + 1),
                         "unterminated edge attributes: `[` has no matching `]`",
@@ -347,80 +309,61 @@ impl<'a> Lexer<'a> {
                          to run the `[` command instead, put a space after the `|`",
                     ));
                 }
-                Some(&b) => inner.push((at, b)),
+                Some(b) => inner.push((at, b)),
             }
-            at += 1;
+            escaped = byte == Some(b'\\') && !escaped;
+            self.pos = at + 1;
         }
-        self.pos = at + 1;
-        super::attributes::parse(&inner, Span::new(open, at + 1))
+        super::attributes::parse(&inner, self.span_from(open))
     }
 
     fn ampersand(&self) -> SyntaxError {
-        let start = self.pos;
         match self.peek_at(1) {
-            Some(b'&') => self.refuse(
-                start,
-                2,
-                "`&&` (run on success) is not supported",
-                SHELL_HINT,
-            ),
+            Some(b'&') => self.refuse(2, "`&&` (run on success) is not supported", SHELL_HINT),
             Some(b'>') => self.refuse(
-                start,
                 2,
                 "`&>` is bash syntax, not sh",
                 "to send stdout and stderr to a file, write `>file 2>&1`",
             ),
-            _ => self.refuse(
-                start,
-                1,
-                "`&` (background job) is not supported",
-                SHELL_HINT,
-            ),
+            _ => self.refuse(1, "`&` (background job) is not supported", SHELL_HINT),
         }
     }
 
-    /// A redirection operator at `pos`, after an optional fd digit.
+    /// A redirection operator next, after an optional fd digit.
     fn redirect(&mut self, fd: Option<u32>) -> Result<TokenKind, SyntaxError> {
-        let start = self.pos;
-        let (op, len) = if self.starts_with("<<") {
-            let len = if self.starts_with("<<<") { 3 } else { 2 };
-            return Err(self.refuse(
-                start,
-                len,
-                "here-documents and here-strings are not supported",
-                "feed the text from a file with `< file`, or from a stage: printf '%s\\n' ... |",
-            ));
-        } else if self.starts_with("<&") {
-            (RedirOp::DupIn, 2)
-        } else if self.starts_with("<>") {
-            (RedirOp::ReadWrite, 2)
-        } else if self.starts_with("<") {
-            (RedirOp::Read, 1)
-        } else if self.starts_with(">>") {
-            (RedirOp::Append, 2)
-        } else if self.starts_with(">&") {
-            (RedirOp::DupOut, 2)
-        } else if self.starts_with(">|") {
-            (RedirOp::Write, 2)
-        } else {
-            (RedirOp::Write, 1)
+        let (op, len) = match (self.peek(), self.peek_at(1)) {
+            (Some(b'<'), Some(b'<')) => {
+                let len = if self.peek_at(2) == Some(b'<') { 3 } else { 2 };
+                return Err(self.refuse(
+                    len,
+                    "here-documents and here-strings are not supported",
+                    "feed the text from a file with `< file`, or from a stage: printf '%s\\n' ... |",
+                ));
+            }
+            (Some(b'<'), Some(b'&')) => (RedirOp::DupIn, 2),
+            (Some(b'<'), Some(b'>')) => (RedirOp::ReadWrite, 2),
+            (Some(b'<'), _) => (RedirOp::Read, 1),
+            (_, Some(b'>')) => (RedirOp::Append, 2),
+            (_, Some(b'&')) => (RedirOp::DupOut, 2),
+            (_, Some(b'|')) => (RedirOp::Write, 2),
+            _ => (RedirOp::Write, 1),
         };
-        self.pos += len;
+        self.bump_n(len);
         Ok(TokenKind::Redirect { fd, op })
     }
 
-    /// One word, from `pos` to its end in the given context.
+    /// One word, from [`Lexer::here`] to its end in the given context.
     fn word(&mut self, context: Context) -> Result<Word, SyntaxError> {
-        let start = self.pos;
+        let start = self.here();
         let mut parts = Parts::new();
         let in_quotes = context == Context::BraceInQuotes;
         while let Some(b) = self.peek() {
+            let at = self.here();
             match b {
                 b'}' if context != Context::Unquoted => break,
                 b'<' | b'>' if !in_quotes && self.peek_at(1) == Some(b'(') => {
                     if context == Context::Brace {
                         return Err(self.refuse(
-                            self.pos,
                             2,
                             "process substitution is not supported inside `${...}`",
                             "write it as a word of its own, outside the `${...}`",
@@ -429,35 +372,39 @@ impl<'a> Lexer<'a> {
                     self.proc_sub(&mut parts)?;
                 }
                 b if context == Context::Unquoted && is_word_end(b) => break,
-                b'\\' if !in_quotes && self.is_crlf(self.pos + 1) => {
-                    return Err(crlf(self.pos + 1));
-                }
-                b'\r' if !in_quotes && self.is_crlf(self.pos) => return Err(crlf(self.pos)),
+                b'\\' if !in_quotes && self.is_crlf(at + 1) => return Err(crlf(at + 1)),
+                b'\r' if !in_quotes && self.is_crlf(at) => return Err(crlf(at)),
                 b'\\' => {
-                    let next = self.peek_at(1);
+                    // The escaped character is read as it is: `\\` then a
+                    // newline is a backslash, then a newline.
+                    let next = self.bytes.get(at + 1).copied();
                     if next.is_none() {
                         // A trailing backslash stands for itself, as in dash.
                         parts.bytes(b"\\", true);
-                        self.pos += 1;
+                        self.pos = at + 1;
                     } else if in_quotes && !matches!(next, Some(b'$' | b'`' | b'"' | b'\\' | b'}'))
                     {
                         parts.bytes(b"\\", true);
-                        self.pos += 1;
+                        self.pos = at + 1;
                     } else {
-                        let c = self.char_at(self.pos + 1);
+                        let c = self.char_at(at + 1);
                         parts.bytes(c, true);
-                        self.pos += 1 + c.len();
+                        self.pos = at + 1 + c.len();
                     }
                 }
                 b'\'' if !in_quotes => self.single_quoted(&mut parts)?,
                 b'"' => self.double_quoted(&mut parts)?,
-                b'$' if self.peek_at(1) == Some(b'\'') => self.dollar_single(&mut parts)?,
+                // Within double quotes (`"${x-$'...'}"`), `\`-newline is
+                // removed even inside `$'...'`, as bash does.
+                b'$' if self.peek_at(1) == Some(b'\'') => {
+                    self.dollar_single(&mut parts, in_quotes)?;
+                }
                 b'$' => self.dollar(&mut parts, in_quotes)?,
                 b'`' => return Err(self.backtick()),
                 _ => {
-                    let c = self.char_at(self.pos);
+                    let c = self.char_at(at);
                     parts.bytes(c, in_quotes);
-                    self.pos += c.len();
+                    self.pos = at + c.len();
                 }
             }
         }
@@ -467,8 +414,9 @@ impl<'a> Lexer<'a> {
         })
     }
 
+    /// `'...'` next: every byte up to the next `'` as it is.
     fn single_quoted(&mut self, parts: &mut Parts) -> Result<(), SyntaxError> {
-        let open = self.pos;
+        let open = self.here();
         let Some(len) = self.bytes[open + 1..].iter().position(|&b| b == b'\'') else {
             return Err(
                 SyntaxError::new(Span::new(open, open + 1), "unterminated single quote")
@@ -482,12 +430,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn double_quoted(&mut self, parts: &mut Parts) -> Result<(), SyntaxError> {
-        let open = self.pos;
-        self.pos += 1;
+        let open = self.here();
+        self.bump();
         // `""` must still make a field, but `"$@"` must not gain an empty
         // literal: with no parameters it makes no field at all.
         let before = parts.parts.len();
         loop {
+            let at = self.here();
             let Some(b) = self.peek() else {
                 return Err(SyntaxError::new(
                     Span::new(open, open + 1),
@@ -497,41 +446,35 @@ impl<'a> Lexer<'a> {
             };
             match b {
                 b'"' => {
-                    self.pos += 1;
+                    self.bump();
                     if parts.parts.len() == before {
                         parts.empty_quoted();
                     }
                     return Ok(());
                 }
-                b'\\' => match self.peek_at(1) {
-                    Some(c @ (b'$' | b'`' | b'"' | b'\\')) => {
+                b'\\' => match self.bytes.get(at + 1) {
+                    Some(&c @ (b'$' | b'`' | b'"' | b'\\')) => {
                         parts.bytes(&[c], true);
-                        self.pos += 2;
+                        self.pos = at + 2;
                     }
                     _ => {
                         parts.bytes(b"\\", true);
-                        self.pos += 1;
+                        self.pos = at + 1;
                     }
                 },
                 b'$' => self.dollar(parts, true)?,
                 b'`' => return Err(self.backtick()),
                 _ => {
-                    let c = self.char_at(self.pos);
+                    let c = self.char_at(at);
                     parts.bytes(c, true);
-                    self.pos += c.len();
+                    self.pos = at + c.len();
                 }
             }
         }
     }
 
-    /// A carriage return at `at`, then a newline.
-    fn is_crlf(&self, at: usize) -> bool {
-        self.bytes.get(at..at + 2) == Some(b"\r\n")
-    }
-
     fn backtick(&self) -> SyntaxError {
         self.refuse(
-            self.pos,
             1,
             "command substitution `...` is not supported",
             "run the command first and pass its output as an argument: pipe-run '...' \"$(cmd)\"",

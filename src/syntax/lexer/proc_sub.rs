@@ -14,26 +14,26 @@ use super::{Lexer, Parts, Stop};
 use crate::syntax::ast::{ProcSub, ProcSubDirection};
 use crate::syntax::error::SyntaxError;
 use crate::syntax::parser::parse_tokens;
-use crate::syntax::span::Span;
 use crate::syntax::token::TokenKind;
 
 impl Lexer<'_> {
-    /// `<(` or `>(` at `pos`.
+    /// `<(` or `>(` next.
     pub(super) fn proc_sub(&mut self, parts: &mut Parts) -> Result<(), SyntaxError> {
-        let open = self.pos;
+        let open = self.here();
         let (direction, opener) = match self.peek() {
             Some(b'<') => (ProcSubDirection::Input, "<("),
             _ => (ProcSubDirection::Output, ">("),
         };
         if self.depth == MAX_DEPTH {
             return Err(SyntaxError::new(
-                Span::new(open, open + 2),
+                self.next_span(2),
                 format!("process substitutions nested more than {MAX_DEPTH} deep"),
             ));
         }
         self.depth += 1;
         let outer = std::mem::replace(&mut self.in_proc_sub, true);
-        self.pos += 2;
+        self.bump_n(2);
+        let opening = self.span_from(open);
         let (tokens, stop) = self.tokens();
         self.in_proc_sub = outer;
         self.depth -= 1;
@@ -41,26 +41,26 @@ impl Lexer<'_> {
             // The tokens before the error come first, as for the whole
             // text: `<({ a; })` is refused as a group.
             Stop::Error(err) => {
-                return Err(parse_tokens(tokens, Some(err), self.pos)
+                return Err(parse_tokens(self.bytes, tokens, Some(err), self.here())
                     .expect_err("parsing up to a lexing error ends in an error"));
             }
             Stop::End => {
                 return Err(SyntaxError::new(
-                    Span::new(open, open + 2),
+                    opening,
                     format!("unterminated process substitution: `{opener}` has no matching `)`"),
                 )
                 .help("add the closing `)`"));
             }
             Stop::Close => {
-                let close = self.pos;
-                self.pos += 1;
+                let close = self.here();
+                self.bump();
                 if tokens.iter().all(|t| t.kind == TokenKind::Newline) {
                     return Err(SyntaxError::new(
                         self.span_from(open),
                         format!("empty process substitution: no command inside `{opener}...)`"),
                     ));
                 }
-                parse_tokens(tokens, None, close)?
+                parse_tokens(self.bytes, tokens, None, close)?
             }
         };
         parts.proc_sub(ProcSub {

@@ -625,3 +625,157 @@ fn names_and_spans_around_bytes_that_are_not_utf8() {
     assert_eq!(err.message, "unknown edge attribute `f\\xffo`");
     assert_eq!(err.span, Span::new(4, 7));
 }
+
+#[test]
+fn line_continuations_are_removed_outside_single_quotes() {
+    assert_eq!(
+        words("a\\\nb '\\\n' \"\\\n\""),
+        vec![
+            vec![lit("ab", false)],
+            vec![lit("\\\n", true)],
+            vec![lit("", true)]
+        ]
+    );
+    // An escaped backslash, then a newline.
+    let tokens = lex("a\\\\\nb").unwrap();
+    assert_eq!(tokens.len(), 3);
+    assert_eq!(tokens[1].kind, TokenKind::Newline);
+    assert_eq!(words("a\\\\\nb")[0], vec![lit("a", false), lit("\\", true)]);
+    // A comment runs to the newline, `\` or not.
+    let tokens = lex("# c \\\nx").unwrap();
+    assert_eq!(tokens[0].kind, TokenKind::Newline);
+    assert_eq!(words("# c \\\nx"), vec![vec![lit("x", false)]]);
+    // Neither an escaped blank nor `${` makes `#` start a comment.
+    let w = words("a\\ #$HO\\\nME");
+    assert_eq!(
+        w[0][..3],
+        [lit("a", false), lit(" ", true), lit("#", false)]
+    );
+    assert!(matches!(&w[0][3], WordPart::Param(p) if p.name == ParamName::Var("HOME".into())));
+    let w = words("${x-a #$HO\\\nME}");
+    let WordPart::Param(p) = &w[0][0] else {
+        panic!("{w:?}");
+    };
+    let ParamOp::Default { word, .. } = &p.op else {
+        panic!("{p:?}");
+    };
+    assert!(
+        matches!(&word.parts[1], WordPart::Param(p) if p.name == ParamName::Var("HOME".into()))
+    );
+}
+
+#[test]
+fn line_continuations_inside_operators_and_names() {
+    let tokens = lex("a >\\\n> f 2\\\n>&1 |\\\n& b |\\\n[fifo] c").unwrap();
+    assert_eq!(
+        tokens[1].kind,
+        TokenKind::Redirect {
+            fd: None,
+            op: RedirOp::Append
+        }
+    );
+    assert_eq!(tokens[1].span, Span::new(2, 6));
+    assert_eq!(
+        tokens[3].kind,
+        TokenKind::Redirect {
+            fd: Some(2),
+            op: RedirOp::DupOut
+        }
+    );
+    assert_eq!(tokens[3].span, Span::new(9, 14));
+    assert!(matches!(
+        tokens[5].kind,
+        TokenKind::Pipe {
+            stderr_too: true,
+            ..
+        }
+    ));
+    assert_eq!(tokens[5].span, Span::new(16, 20));
+    assert!(matches!(
+        &tokens[7].kind,
+        TokenKind::Pipe { stderr_too: false, attributes: Some(a) } if a.span == Span::new(26, 32)
+    ));
+    let w = words("$\\\n{x\\\n:-a} $\\\n1 ${1\\\n0}");
+    assert!(
+        matches!(&w[0][0], WordPart::Param(p) if p.name == ParamName::Var("x".into())
+        && matches!(p.op, ParamOp::Default { colon: true, .. }))
+    );
+    assert!(matches!(&w[1][0], WordPart::Param(p) if p.name == ParamName::Positional(1)));
+    assert!(matches!(&w[2][0], WordPart::Param(p) if p.name == ParamName::Positional(10)));
+    let err = lex("a;\\\n;").unwrap_err();
+    assert_eq!(err.span, Span::new(1, 5));
+    let err = lex("echo $\\\n(ls)").unwrap_err();
+    assert_eq!(err.span, Span::new(5, 9));
+}
+
+#[test]
+fn dollar_single_quotes_keep_backslash_newline() {
+    // `\'` does not end `$'...'`, so the `\`-newline after it is outside.
+    assert_eq!(
+        words("$'a\\\nb' $'\\'' c\\\nd"),
+        vec![
+            vec![lit("a\\\nb", true)],
+            vec![lit("'", true)],
+            vec![lit("cd", false)]
+        ]
+    );
+    // Not special inside double quotes: there it is removed.
+    assert_eq!(words("\"$'\\\n'\""), vec![vec![lit("$''", true)]]);
+    assert_eq!(words("$$'\\\n'")[0][1], lit("\\\n", true));
+    // Inside `${...}` within double quotes, bash removes it first.
+    let default_word = |text: &str| match &words(text)[0][0] {
+        WordPart::Param(p) => match &p.op {
+            ParamOp::Default { word, .. } => word.parts.clone(),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        default_word("\"${u-$'a\\\nb\\'c'}\""),
+        vec![lit("ab'c", true)]
+    );
+    assert_eq!(default_word("${u-$'a\\\nb'}"), vec![lit("a\\\nb", true)]);
+}
+
+#[test]
+fn spans_are_offsets_in_the_text_as_written() {
+    let tokens = lex("ab\\\ncd ef \\\n gh\\\n").unwrap();
+    let spans: Vec<Span> = tokens.iter().map(|t| t.span).collect();
+    assert_eq!(
+        spans,
+        vec![Span::new(0, 6), Span::new(7, 9), Span::new(13, 15)]
+    );
+    let err = lex("ab\\\ncd; x").unwrap_err();
+    assert_eq!(err.span, Span::new(6, 7));
+    let err = lex("\\\n'x").unwrap_err();
+    assert_eq!(err.span, Span::new(2, 3));
+}
+
+#[test]
+fn line_continuations_around_carriage_returns_brackets_and_names() {
+    // A carriage return, a `\`-newline, then a newline: still CRLF.
+    for (text, at) in [("\\\n\r\\\n\nx", 2), ("{\\\r\\\n\n", 2)] {
+        let err = lex(text).unwrap_err();
+        assert_eq!(err.span, Span::new(at, at + 1), "{text:?}");
+        assert!(err.message.contains("CRLF"), "{text:?}");
+    }
+    // In `|[...]`, `\\` then a newline ends the line; `\]` still closes.
+    assert!(
+        lex("a |[fifo\\\\\n] b")
+            .unwrap_err()
+            .message
+            .starts_with("unterminated edge attributes")
+    );
+    assert_eq!(
+        lex("a |[\\] b").unwrap_err().message,
+        "unknown edge attribute `\\`"
+    );
+    // `#` inside a word starts no comment, whatever comes before it.
+    assert_eq!(words("<(x)#a\\\nb")[0][1], lit("#ab", false));
+    // An assignment's value starts after the `=`, wherever that is.
+    let p = crate::syntax::parse("x\\\nsize=1K cmd").unwrap();
+    assert_eq!(p.stages[0].assignments[0].name, "xsize");
+    assert_eq!(p.stages[0].assignments[0].value.span, Span::new(8, 10));
+    let p = crate::syntax::parse("a=\\\n").unwrap();
+    assert_eq!(p.stages[0].assignments[0].value.span, Span::new(2, 2));
+}
