@@ -7,32 +7,12 @@
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
+use std::process::{Child, Command, Stdio};
 
 use crate::support::{
     KillOnDrop, Scratch, bin, eventually, eventually_while_running, kill, processes_running,
-    processes_with, shell_status, stderr, stdout, wait_with_deadline,
+    processes_with, run_scratch, shell_status, show, stdout, wait_with_deadline,
 };
-
-/// A run that takes longer than this has hung.
-const PROMPT: Duration = Duration::from_secs(20);
-
-fn run(s: &Scratch, args: &[&str]) -> Output {
-    s.cmd(args)
-        .timeout(PROMPT)
-        .output()
-        .expect("pipe-run starts")
-}
-
-fn show(args: &[&str], out: &Output) -> String {
-    format!(
-        "pipe-run {args:?}: status {}\n--- stdout:\n{}\n--- stderr:\n{}",
-        shell_status(out),
-        String::from_utf8_lossy(&out.stdout),
-        stderr(out)
-    )
-}
 
 /// Run each `(args, status)` in a fresh `$TMPDIR`; every run must exit
 /// with its status and leave `$TMPDIR` empty.
@@ -40,7 +20,7 @@ fn check_all_leave_nothing(cases: &[(&[&str], i32)]) {
     let mut failures = Vec::new();
     for (args, status) in cases {
         let s = Scratch::new();
-        let out = run(&s, args);
+        let out = run_scratch(&s, args);
         if shell_status(&out) != *status || !s.leftovers().is_empty() {
             failures.push(format!(
                 "expected status {status}, left under $TMPDIR {:?}\n{}",
@@ -121,14 +101,14 @@ fn a_substitution_that_cannot_start_leaves_nothing_and_does_not_hang() {
     for expr in [r#"cat <(/bin/echo "$1$1")"#, r#"/bin/echo "$1$1" > >(cat)"#] {
         let s = Scratch::new();
         let args = ["--procsub=fifo", expr, &half];
-        let out = run(&s, &args);
+        let out = run_scratch(&s, &args);
         let what = show(&["--procsub=fifo", expr], &out);
         assert_eq!(shell_status(&out), 126, "{what}");
         assert_eq!(s.leftovers(), Vec::<String>::new(), "{what}");
     }
     let s = Scratch::new();
     let args = [r#"/bin/echo "$1$1" |[fifo] cat"#, &half];
-    let out = run(&s, &args);
+    let out = run_scratch(&s, &args);
     let what = show(&args[..1], &out);
     assert_eq!(shell_status(&out), 126, "{what}");
     assert_eq!(s.leftovers(), Vec::<String>::new(), "{what}");
@@ -153,7 +133,7 @@ fn nothing_is_made_when_nothing_runs() {
     ];
     for args in cases {
         let s = Scratch::new();
-        let out = run(&s, args);
+        let out = run_scratch(&s, args);
         let what = show(args, &out);
         assert!(!s.path("MARKER").exists(), "a stage ran: {what}");
         assert_eq!(s.leftovers(), Vec::<String>::new(), "{what}");
@@ -387,7 +367,7 @@ fn a_fifo_substitution_path_is_readable_by_the_stage_and_gone_after() {
         "--procsub=fifo",
         r#"sh -c 'echo "$1"; cat "$1"' sh <(echo hi)"#,
     ];
-    let out = run(&s, &args);
+    let out = run_scratch(&s, &args);
     let what = show(&args, &out);
     assert_eq!(shell_status(&out), 0, "{what}");
     let text = stdout(&out);

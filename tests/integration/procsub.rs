@@ -6,18 +6,13 @@
 
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Output};
-use std::sync::OnceLock;
-use std::time::Duration;
 
 use crate::refusals::caret_under;
 use crate::support::{
-    KillOnDrop, Scratch, bash, eventually, eventually_while_running, kill, processes_running,
-    shell_status, stderr, stdout, wait_with_deadline,
+    GENERATOR, KillOnDrop, PROMPT, Scratch, bash, eventually, eventually_while_running,
+    expected_cksum, kill, processes_running, shell_status, stderr, stdout, wait_with_deadline,
 };
 use crate::versus::{Side, assert_none_differ, output_problems, report};
-
-/// A run that takes longer than this has hung.
-const PROMPT: Duration = Duration::from_secs(20);
 
 /// The options that choose the form of the path, each a separate run.
 const MODES: [&[&str]; 3] = [&[], &["--procsub=devfd"], &["--procsub=fifo"]];
@@ -616,21 +611,6 @@ fn explain_shows_the_substituted_pipelines() {
 
 // ---------------------------------------------------------------------
 // 200 MB through substitutions.
-
-const GENERATOR: &str = "seq 1 30000000";
-
-fn expected_cksum() -> &'static str {
-    static SUM: OnceLock<String> = OnceLock::new();
-    SUM.get_or_init(|| {
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg(format!("{GENERATOR} | cksum"))
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).unwrap()
-    })
-}
 
 fn assert_intact(mode: &[&str], expr: &str, expect: &str) {
     let s = scratch();

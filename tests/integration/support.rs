@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// Generous: a test that needs this long has hung.
@@ -384,4 +385,45 @@ pub fn eventually_while_running(child: &mut Child, what: &str, mut cond: impl Fn
         assert!(start.elapsed() < DEADLINE, "timed out waiting for: {what}");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// A run that takes longer than this has hung: generous for 2 slow cores,
+/// far below the 60 s of `DEADLINE`.
+pub const PROMPT: Duration = Duration::from_secs(20);
+
+/// Run `pipe-run ARGS...` in `s` with the short deadline.
+pub fn run_scratch(s: &Scratch, args: &[&str]) -> Output {
+    s.cmd(args)
+        .timeout(PROMPT)
+        .output()
+        .expect("pipe-run starts")
+}
+
+/// Describe a run for an assertion message.
+pub fn show(args: &[&str], out: &Output) -> String {
+    format!(
+        "pipe-run {args:?}: status {}\n--- stdout:\n{}\n--- stderr:\n{}",
+        shell_status(out),
+        String::from_utf8_lossy(&out.stdout),
+        stderr(out)
+    )
+}
+
+/// A deterministic, non-constant generator of 258,888,897 bytes.
+pub const GENERATOR: &str = "seq 1 30000000";
+
+/// `cksum` of the generator's output, computed without pipe-run.
+pub fn expected_cksum() -> &'static str {
+    static SUM: OnceLock<String> = OnceLock::new();
+    SUM.get_or_init(|| {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("{GENERATOR} | cksum"))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let sum = String::from_utf8(out.stdout).unwrap();
+        assert!(sum.ends_with(" 258888897\n"), "{sum}");
+        sum
+    })
 }

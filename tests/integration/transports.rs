@@ -6,42 +6,21 @@
 //! caret before anything runs, and that nothing is left under `$TMPDIR`.
 
 use std::process::{Command, Output};
-use std::sync::OnceLock;
-use std::time::Duration;
 
 use crate::refusals::caret_under;
-use crate::support::{Scratch, processes_running, shell_status, stderr, stdout};
-
-/// A run that takes longer than this has hung: generous for 2 slow cores,
-/// far below the 60 s of `DEADLINE`.
-const PROMPT: Duration = Duration::from_secs(20);
+use crate::support::{
+    GENERATOR, Scratch, expected_cksum, processes_running, run_scratch, shell_status, show, stderr,
+    stdout,
+};
 
 /// Every edge attribute that names a transport.
 const KINDS: [&str; 4] = ["pipe", "fifo", "sock", "seqpacket"];
-
-/// Run `pipe-run ARGS...` in `s` with the short deadline.
-fn run(s: &Scratch, args: &[&str]) -> Output {
-    s.cmd(args)
-        .timeout(PROMPT)
-        .output()
-        .expect("pipe-run starts")
-}
-
-/// Describe a run for an assertion message.
-fn show(args: &[&str], out: &Output) -> String {
-    format!(
-        "pipe-run {args:?}: status {}\n--- stdout:\n{}\n--- stderr:\n{}",
-        shell_status(out),
-        String::from_utf8_lossy(&out.stdout),
-        stderr(out)
-    )
-}
 
 /// Assert that `pipe-run ARGS...` printed `want`, said nothing, exited 0
 /// and left nothing under `$TMPDIR`.
 fn assert_clean_run(args: &[&str], want: &str) {
     let s = Scratch::new();
-    let out = run(&s, args);
+    let out = run_scratch(&s, args);
     let what = show(args, &out);
     assert_eq!(shell_status(&out), 0, "{what}");
     assert_eq!(stdout(&out), want, "{what}");
@@ -84,7 +63,7 @@ done
 fn kinds(args: &[&str]) -> Vec<String> {
     let s = Scratch::new();
     s.write("kind.sh", KIND_SH);
-    let out = run(&s, args);
+    let out = run_scratch(&s, args);
     let what = show(args, &out);
     assert_eq!(shell_status(&out), 0, "{what}");
     assert_eq!(s.leftovers(), Vec::<String>::new(), "{what}");
@@ -219,7 +198,7 @@ fn via_takes_the_form_with_an_equals_sign_too() {
 #[test]
 fn an_unknown_via_is_a_usage_error_and_runs_nothing() {
     let s = Scratch::new();
-    let out = run(&s, &["--via", "carrier-pigeon", "touch MARKER"]);
+    let out = run_scratch(&s, &["--via", "carrier-pigeon", "touch MARKER"]);
     let what = show(&["--via", "carrier-pigeon"], &out);
     assert_eq!(shell_status(&out), 2, "{what}");
     assert!(stderr(&out).contains("carrier-pigeon"), "{what}");
@@ -290,7 +269,7 @@ fn seqpacket_keeps_each_write_as_one_message() {
     );
     let s = Scratch::new();
     let args = ["sh -c 'env printf aaa; env printf bbbbb; env printf c' |[seqpacket] dd bs=65536"];
-    let out = run(&s, &args);
+    let out = run_scratch(&s, &args);
     let what = show(&args, &out);
     assert_eq!(shell_status(&out), 0, "{what}");
     assert_eq!(stdout(&out), "aaabbbbbc", "{what}");
@@ -336,7 +315,7 @@ fn a_duplex_socket_carries_a_dialogue_with_bc() {
     let args = [
         r#"sh -c 'echo 2+3; read r; echo "got $r" >&2; echo "6*7"; read r; echo "got $r" >&2' |[sock,duplex] bc"#,
     ];
-    let out = run(&s, &args);
+    let out = run_scratch(&s, &args);
     let what = show(&args, &out);
     assert_eq!(shell_status(&out), 0, "{what}");
     assert_eq!(stdout(&out), "", "{what}");
@@ -352,7 +331,7 @@ fn a_duplex_server_loop_sees_end_of_file_when_the_client_exits() {
     let args = [
         r#"sh -c 'echo one; read a; echo two; read b; echo "$a $b" > reply' |[sock,duplex] sh -c 'while read l; do echo "re:$l"; done; echo eof > server'"#,
     ];
-    let out = run(&s, &args);
+    let out = run_scratch(&s, &args);
     let what = show(&args, &out);
     assert_eq!(shell_status(&out), 0, "{what}");
     assert_eq!(
@@ -374,7 +353,7 @@ fn a_seqpacket_duplex_exchange_is_one_message_each_way() {
         "sh -c 'printf ping; dd bs=64K count=1 of=reply 2>/dev/null; printf more' |[seqpacket,duplex] \
                  sh -c 'dd bs=64K count=1 2>/dev/null | tr a-z A-Z; cat > rest'",
     ];
-    let out = run(&s, &args);
+    let out = run_scratch(&s, &args);
     let what = show(&args, &out);
     assert_eq!(shell_status(&out), 0, "{what}");
     assert_eq!(s.read("reply").as_deref(), Some("PING"), "{what}");
@@ -399,7 +378,7 @@ fn a_reader_that_exits_early_ends_the_writer_on_every_transport() {
     ] {
         let s = Scratch::new();
         let args = [&*format!("yes {marker} |{attr} head -1")];
-        let out = run(&s, &args);
+        let out = run_scratch(&s, &args);
         let what = show(&args, &out);
         // yes dies of SIGPIPE writing into an edge: success.
         assert_eq!(shell_status(&out), 0, "{what}");
@@ -422,7 +401,7 @@ fn a_writer_that_ignores_sigpipe_gets_epipe_on_every_transport() {
         let args = [&*format!(
             "sh -c 'trap \"\" PIPE; exec yes {marker}' |[{kind}] head -1"
         )];
-        let out = run(&s, &args);
+        let out = run_scratch(&s, &args);
         let what = show(&args, &out);
         assert_eq!(stdout(&out), format!("{marker}\n"), "{what}");
         // yes reports the write error and fails; pipefail makes it count.
@@ -455,7 +434,7 @@ fn writer_runs_ahead(attr: &str, bytes: usize) -> (String, Output) {
          sh -c 'i=0; while [ ! -e written ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; \
                 if [ -e written ]; then echo ahead; else echo blocked; fi; wc -c'"
     );
-    let out = run(&s, &[&expr]);
+    let out = run_scratch(&s, &[&expr]);
     let what = show(&[&expr], &out);
     assert_eq!(shell_status(&out), 0, "{what}");
     (what, out)
@@ -565,30 +544,11 @@ fn a_size_the_kernel_refuses_is_reported_once_and_the_pipeline_runs() {
 // ---------------------------------------------------------------------
 // 200 MB through each transport.
 
-/// A deterministic, non-constant generator of 258,888,897 bytes.
-const GENERATOR: &str = "seq 1 30000000";
-
-/// `cksum` of the generator's output, computed without pipe-run.
-fn expected_cksum() -> &'static str {
-    static SUM: OnceLock<String> = OnceLock::new();
-    SUM.get_or_init(|| {
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg(format!("{GENERATOR} | cksum"))
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        let sum = String::from_utf8(out.stdout).unwrap();
-        assert!(sum.ends_with(" 258888897\n"), "{sum}");
-        sum
-    })
-}
-
 /// Run `pipe-run ARGS...`, whose output is a cksum of the generator's
 /// output, and compare.
 fn assert_intact(args: &[&str]) {
     let s = Scratch::new();
-    let out = run(&s, args);
+    let out = run_scratch(&s, args);
     let what = show(args, &out);
     assert_eq!(shell_status(&out), 0, "{what}");
     assert_eq!(stdout(&out), expected_cksum(), "{what}");
@@ -653,7 +613,7 @@ fn integrity_via_every_transport() {
         let what = format!("--via {kind}");
         let s = Scratch::new();
         let args = ["--via", kind, &format!("{GENERATOR} | cat | cksum")];
-        let out = run(&s, &args);
+        let out = run_scratch(&s, &args);
         assert_eq!(shell_status(&out), 0, "{what}: {}", show(&args, &out));
         assert_eq!(stdout(&out), expected_cksum(), "{what}");
     }
@@ -668,7 +628,7 @@ fn integrity_via_every_transport() {
 /// left under `$TMPDIR`.
 fn check_refused(expr: &str, under: &str, nth: usize, named: &str) -> Result<(), String> {
     let s = Scratch::new();
-    let out = run(&s, &[expr]);
+    let out = run_scratch(&s, &[expr]);
     let err = stderr(&out);
     let fail = |why: String| Err(format!("{expr:?}: {why}\n--- stderr:\n{err}"));
     if shell_status(&out) != 2 {
@@ -842,7 +802,7 @@ fn explain_names_the_transport_of_each_edge() {
         ("touch MARKER |[sock,duplex] cat", &["sock", "duplex"][..]),
     ] {
         let args = ["--explain", expr];
-        let out = run(&s, &args);
+        let out = run_scratch(&s, &args);
         let what = show(&args, &out);
         assert_eq!(shell_status(&out), 0, "{what}");
         let plan = stdout(&out);
@@ -858,7 +818,7 @@ fn explain_names_the_transport_of_each_edge() {
 fn explain_shows_via() {
     let s = Scratch::new();
     let args = ["--via", "seqpacket", "--explain", "true | true"];
-    let out = run(&s, &args);
+    let out = run_scratch(&s, &args);
     let what = show(&args, &out);
     assert_eq!(shell_status(&out), 0, "{what}");
     assert!(stdout(&out).contains("seqpacket"), "{what}");
