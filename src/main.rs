@@ -61,6 +61,10 @@ impl Write for Closed {
 
 /// Where the operands start in `argv`, and how many arguments before that
 /// are not options (a `--`).
+/// Long options that take their value as the next argument (besides
+/// `--file`, which also ends the options).
+const VALUED: [&[u8]; 3] = [b"--chdir", b"--via", b"--procsub"];
+
 fn operands_start(argv: &[OsString]) -> (usize, usize) {
     let mut i = 1;
     while let Some(arg) = argv.get(i) {
@@ -78,7 +82,7 @@ fn operands_start(argv: &[OsString]) -> (usize, usize) {
             (2, true)
         } else if arg.starts_with(b"--file=") {
             (1, true)
-        } else if arg == b"--chdir" {
+        } else if VALUED.contains(&arg) {
             (2, false)
         } else if arg.starts_with(b"--") {
             (1, false)

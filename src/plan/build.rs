@@ -36,6 +36,7 @@ pub fn build(pipeline: &Pipeline, context: &Context) -> Result<Plan, PlanError> 
         created: HashSet::new(),
         fifos: context.procsub.uses_fifos(),
         private_dir: None,
+        fifo_count: 0,
     };
     builder.pipeline(pipeline, Place::Main, false, false)?;
     let nodes: Vec<Node> = builder
@@ -50,6 +51,7 @@ pub fn build(pipeline: &Pipeline, context: &Context) -> Result<Plan, PlanError> 
             nodes[edge.to.node].edges.push(id);
         }
     }
+    inherit_std_edges(&mut nodes, &mut builder.edges);
     let stages: Vec<&Stage> = nodes.iter().map(Node::stage).collect();
     let warnings = clobber::check(&stages)?.into_iter().collect();
     let policy = StatusPolicy::of(&nodes, &builder.edges);
@@ -77,7 +79,12 @@ struct Builder<'c> {
     /// Substitutions in arguments are named by FIFOs.
     fifos: bool,
     private_dir: Option<PathBuf>,
+    /// Named FIFOs made so far.
+    fifo_count: usize,
 }
+
+const DUPLEX_HELP: &str = "a duplex pair is a pipeline of two stages on its own (it may be \
+inside a `<(...)`): `server |[sock,duplex] client`";
 
 /// What a stage's fds 0 and 1 are fed by, besides its redirections.
 #[derive(Clone, Copy, Default)]
@@ -116,7 +123,7 @@ impl Builder<'_> {
                         at,
                         "a duplex edge feeds the writer's stdin, but a `|` before it already does",
                     )
-                    .help("a duplex pair must be the whole pipeline, or start it"));
+                    .help(DUPLEX_HELP));
                 }
                 if i + 2 < count {
                     return Err(PlanError::new(
@@ -124,7 +131,7 @@ impl Builder<'_> {
                         at,
                         "a duplex edge takes the reader's stdout, but a `|` after it wants it too",
                     )
-                    .help("a duplex pair must be the whole pipeline, or end it"));
+                    .help(DUPLEX_HELP));
                 }
                 fed[i].stdin = true;
                 fed[i + 1].stdout = true;
@@ -147,6 +154,8 @@ impl Builder<'_> {
                     node: ids[i + 1],
                     attach: Attach::Fd(0),
                 },
+                more_readers: Vec::new(),
+                more_writers: Vec::new(),
                 stderr_too: connector.kind == ConnectorKind::StdoutAndStderr,
                 transport,
                 span: connector
@@ -256,8 +265,8 @@ impl Builder<'_> {
     ) -> Result<Vec<u8>, PlanError> {
         if self.fifos {
             let dir = self.private_dir.get_or_insert_with(private_dir_path);
-            let count = self.edges.len();
-            let path = dir.join(format!("procsub-{}", count + 1));
+            self.fifo_count += 1;
+            let path = dir.join(format!("procsub-{}", self.fifo_count));
             let fifo = Transport {
                 kind: Kind::Fifo,
                 ..Transport::default()
@@ -317,11 +326,55 @@ impl Builder<'_> {
         self.edges.push(Edge {
             from,
             to,
+            more_readers: Vec::new(),
+            more_writers: Vec::new(),
             stderr_too: false,
             transport,
             span: sub.span,
         });
         Ok(self.edges.len() - 1)
+    }
+}
+
+/// A substitution's pipeline starts from the stdin and stdout of the node
+/// it is written in, as bash starts it from the pipeline stage's subshell:
+/// in `seq 3 | tee >(cat) | wc -l`, the inner `cat` writes into the pipe to
+/// `wc`, and in `echo hi | cat <(cat)` the inner `cat` reads `hi`. So a
+/// substitution node with nothing on fd 0 (or 1) shares the edge on fd 0
+/// (or 1) of its node, if that node has one. Nodes go in text order, so a
+/// node's own inheritance is settled before its substitutions'.
+fn inherit_std_edges(nodes: &mut [Node], edges: &mut [Edge]) {
+    // A plain (not duplex) edge on `fd` of node `id`, reading for fd 0.
+    let std_edge = |nodes: &[Node], edges: &[Edge], id: NodeId, fd: u32| {
+        nodes[id].edges.iter().copied().find(|&e| {
+            let edge = &edges[e];
+            !edge.transport.duplex
+                && edge.is_reader(id) == (fd == 0)
+                && edge.attach_of(id) == Attach::Fd(fd)
+        })
+    };
+    let has_fd = |nodes: &[Node], edges: &[Edge], id: NodeId, fd: u32| {
+        nodes[id].edges.iter().any(|&e| {
+            let edge = &edges[e];
+            edge.attach_of(id) == Attach::Fd(fd) || edge.back_fd(edge.is_reader(id)) == Some(fd)
+        })
+    };
+    for id in 0..nodes.len() {
+        let Place::Substitution { of, .. } = nodes[id].place else {
+            continue;
+        };
+        if !has_fd(nodes, edges, id, 0)
+            && let Some(e) = std_edge(nodes, edges, of, 0)
+        {
+            edges[e].more_readers.push(id);
+            nodes[id].edges.push(e);
+        }
+        if !has_fd(nodes, edges, id, 1)
+            && let Some(e) = std_edge(nodes, edges, of, 1)
+        {
+            edges[e].more_writers.push(id);
+            nodes[id].edges.push(e);
+        }
     }
 }
 

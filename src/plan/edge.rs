@@ -37,6 +37,12 @@ pub struct Edge {
     pub from: End,
     /// The reading end.
     pub to: End,
+    /// Nodes that also read from the edge on their fd 0: a `<(...)` inside
+    /// the reading node inherits that node's stdin, as in bash.
+    pub more_readers: Vec<NodeId>,
+    /// Nodes that also write into the edge on their fd 1: a `>(...)` inside
+    /// the writing node inherits that node's stdout, as in bash.
+    pub more_writers: Vec<NodeId>,
     /// `|&`: fd 2 of the writer is a copy of its fd 1, made after the
     /// writer's own redirections (as bash documents for `|&`).
     pub stderr_too: bool,
@@ -55,7 +61,38 @@ impl Edge {
 
     /// Does this edge carry data written by `node`?
     pub fn written_by(&self, node: NodeId) -> bool {
-        self.from.node == node || (self.transport.duplex && self.to.node == node)
+        self.from.node == node
+            || self.more_writers.contains(&node)
+            || (self.transport.duplex && self.to.node == node)
+    }
+
+    /// Is `node` on the reading side of this edge (for a duplex edge: the
+    /// right-hand side)?
+    pub fn is_reader(&self, node: NodeId) -> bool {
+        self.to.node == node || self.more_readers.contains(&node)
+    }
+
+    /// How `node`'s end reaches it: its own attach, or fd 0 or 1 for a node
+    /// that shares the edge.
+    pub fn attach_of(&self, node: NodeId) -> Attach {
+        if self.to.node == node {
+            self.to.attach.clone()
+        } else if self.from.node == node {
+            self.from.attach.clone()
+        } else if self.more_readers.contains(&node) {
+            Attach::Fd(0)
+        } else {
+            Attach::Fd(1)
+        }
+    }
+
+    /// The node at the other side of the edge from `node`.
+    pub fn other(&self, node: NodeId) -> NodeId {
+        if self.is_reader(node) {
+            self.from.node
+        } else {
+            self.to.node
+        }
     }
 
     /// A named FIFO that a program opens itself, if this edge has one.

@@ -140,3 +140,26 @@ fn a_substitution_cannot_be_the_command() {
     let err = plan("<(echo ls) x").unwrap_err();
     assert!(err.message.contains("command name"), "{}", err.message);
 }
+
+#[test]
+fn a_substitution_shares_the_stdin_and_stdout_edges_of_its_node() {
+    // bash starts `>(cat)` from the stage's subshell, with the stage's
+    // stdout: the pipe to `wc`.
+    let p = plan("seq 3 | tee >(cat) | wc -l").unwrap();
+    let to_wc = p.edges.iter().find(|e| e.to.node == 3).unwrap();
+    assert_eq!(to_wc.from.node, 1);
+    assert_eq!(to_wc.more_writers, [2]);
+    assert!(to_wc.written_by(2));
+    assert_eq!(p.edges_on(2, 1).count(), 1);
+    // `<(cat)` reads the stage's stdin, the pipe from `echo`.
+    let p = plan("echo hi | cat <(cat)").unwrap();
+    let from_echo = p.edges.iter().find(|e| e.from.node == 0).unwrap();
+    assert_eq!(from_echo.more_readers, [2]);
+    // Nested: the inner one shares what its own node shares.
+    let p = plan("echo hi | cat <(cat <(cat))").unwrap();
+    let from_echo = p.edges.iter().find(|e| e.from.node == 0).unwrap();
+    assert_eq!(from_echo.more_readers, [2, 3]);
+    // A redirection does not count: bash expands words before redirecting.
+    let p = plan("cat <(cat) < /dev/null").unwrap();
+    assert!(p.edges.iter().all(|e| e.more_readers.is_empty()));
+}

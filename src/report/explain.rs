@@ -85,17 +85,35 @@ pub fn explain(plan: &Plan) -> String {
 /// `pipe to stage 2`, `sock from stage 1, duplex`, with its attributes:
 /// what `node` does through `edge`, reading or writing.
 fn connection(edge: &Edge, node: NodeId, reading: bool) -> String {
-    let other = if edge.to.node == node {
-        edge.from.node
+    let mut others: Vec<NodeId> = if edge.is_reader(node) {
+        std::iter::once(edge.from.node)
+            .chain(edge.more_writers.iter().copied())
+            .collect()
     } else {
-        edge.to.node
+        std::iter::once(edge.to.node)
+            .chain(edge.more_readers.iter().copied())
+            .collect()
     };
+    others.retain(|&n| n != node);
     let toward = if reading { "from" } else { "to" };
     let mut text = format!(
-        "{} {toward} stage {}",
+        "{} {toward} {}",
         edge.transport.kind.name(),
-        other + 1
+        stages(&others)
     );
+    let mut sharing: Vec<NodeId> = if edge.is_reader(node) {
+        std::iter::once(edge.to.node)
+            .chain(edge.more_readers.iter().copied())
+            .collect()
+    } else {
+        std::iter::once(edge.from.node)
+            .chain(edge.more_writers.iter().copied())
+            .collect()
+    };
+    sharing.retain(|&n| n != node);
+    if !edge.transport.duplex && !sharing.is_empty() {
+        let _ = write!(text, ", shared with {}", stages(&sharing));
+    }
     if let Some(size) = edge.transport.size {
         let _ = write!(
             text,
@@ -110,6 +128,16 @@ fn connection(edge: &Edge, node: NodeId, reading: bool) -> String {
         text.push_str(" (stderr too, after the redirections below)");
     }
     text
+}
+
+/// `stage 2`, `stages 2 and 3`, `stages 2, 3 and 5`.
+fn stages(nodes: &[NodeId]) -> String {
+    let numbers: Vec<String> = nodes.iter().map(|n| (n + 1).to_string()).collect();
+    match numbers.as_slice() {
+        [] => "no stage".to_string(),
+        [one] => format!("stage {one}"),
+        [rest @ .., last] => format!("stages {} and {last}", rest.join(", ")),
+    }
 }
 
 fn redirect(plan: &Plan, action: &FdAction, node: NodeId) -> String {

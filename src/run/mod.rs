@@ -191,6 +191,10 @@ pub fn run_with(
         wiring.started(id, &mut sockets);
     }
     drop(wiring);
+    // Every FIFO edge is open at both ends and unlinked by now: unless a
+    // program still has to open a FIFO by name, the directory goes at once,
+    // so that even SIGKILL of pipe-run leaves nothing behind.
+    let dir = dir.filter(|_| plan.edges.iter().any(|e| e.named_fifo().is_some()));
 
     let mut event_loop = EventLoop {
         stages: &mut stages,

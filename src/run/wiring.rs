@@ -26,6 +26,10 @@ struct Open {
     named: bool,
     /// For sockets, the inodes of the reader's and the writer's ends.
     inodes: (u64, u64),
+    /// How many nodes on each side have yet to start: the parent's copy of
+    /// an end goes when the last of them has.
+    readers_left: usize,
+    writers_left: usize,
 }
 
 pub struct Wiring<'p> {
@@ -33,9 +37,15 @@ pub struct Wiring<'p> {
     edges: Vec<Option<Open>>,
 }
 
-/// Which side of an edge a node is on.
-fn is_reader(edge: &Edge, node: NodeId) -> bool {
-    edge.to.node == node
+impl Open {
+    /// Count the nodes on each side of `edge`.
+    fn sides(self, edge: &Edge) -> Open {
+        Open {
+            readers_left: 1 + edge.more_readers.len(),
+            writers_left: 1 + edge.more_writers.len(),
+            ..self
+        }
+    }
 }
 
 impl<'p> Wiring<'p> {
@@ -67,6 +77,7 @@ impl<'p> Wiring<'p> {
                         named: true,
                         ..Open::default()
                     }
+                    .sides(edge)
                 }
                 None => {
                     let opened = edge
@@ -86,7 +97,9 @@ impl<'p> Wiring<'p> {
                         writer: Some(above_floor(opened.ends.writer).doing(Doing::WireEdge)?),
                         named: false,
                         inodes,
+                        ..Open::default()
                     }
+                    .sides(edge)
                 }
             };
             self.edges[id] = Some(open);
@@ -100,17 +113,18 @@ impl<'p> Wiring<'p> {
         for &id in &self.plan.nodes[node].edges {
             let edge = &self.plan.edges[id];
             let open = self.edges[id].as_ref().expect("opened by open_for");
-            let reader = is_reader(edge, node);
-            let (mine, end) = if reader {
-                (&edge.to, open.reader.as_ref())
+            let reader = edge.is_reader(node);
+            let attach = edge.attach_of(node);
+            let end = if reader {
+                open.reader.as_ref()
             } else {
-                (&edge.from, open.writer.as_ref())
+                open.writer.as_ref()
             };
-            if !reader && edge.stderr_too {
+            if edge.from.node == node && edge.stderr_too {
                 ends.stderr_too = true;
             }
             if open.named {
-                if let (Attach::Fd(fd), Some(path)) = (&mine.attach, edge.named_fifo()) {
+                if let (Attach::Fd(fd), Some(path)) = (&attach, edge.named_fifo()) {
                     let path = CString::new(path.as_os_str().as_bytes())
                         .map_err(|_| io::Error::other("a NUL byte in a FIFO path"))?;
                     ends.fifo_opens.push((path, reader, *fd, id));
@@ -118,7 +132,7 @@ impl<'p> Wiring<'p> {
                 continue;
             }
             let end = end.expect("an end is kept until its node has started");
-            match &mine.attach {
+            match &attach {
                 Attach::Fd(fd) => ends.onto.push((end, *fd)),
                 Attach::Redirect(_) => ends.for_redirects.push((id, end)),
                 Attach::Path(_) => {}
@@ -136,14 +150,30 @@ impl<'p> Wiring<'p> {
         for &id in &self.plan.nodes[node].edges {
             let edge = &self.plan.edges[id];
             if let Some(open) = self.edges[id].as_mut() {
-                let reader = is_reader(edge, node);
+                let reader = edge.is_reader(node);
+                let left = if reader {
+                    &mut open.readers_left
+                } else {
+                    &mut open.writers_left
+                };
+                *left = left.saturating_sub(1);
+                if *left > 0 {
+                    continue;
+                }
                 let end = if reader {
                     open.reader.take()
                 } else {
                     open.writer.take()
                 };
-                let reads = reader || edge.transport.duplex;
-                if let (Some(end), true, true) = (end, reads, edge.transport.kind.is_socket()) {
+                // The socket end is released when its own node ends.
+                let node = if reader { edge.to.node } else { edge.from.node };
+                // A socket shared with a substitution is closed as it is:
+                // shutting it down would cut the other readers off.
+                let keep = (reader || edge.transport.duplex)
+                    && edge.transport.kind.is_socket()
+                    && edge.more_readers.is_empty()
+                    && edge.more_writers.is_empty();
+                if let (Some(end), true) = (end, keep) {
                     // The peer writes into the other end.
                     let (peer, peer_inode) = if reader {
                         (edge.from.node, open.inodes.1)

@@ -6,6 +6,7 @@ mod support;
 
 mod bash_differential;
 mod chdir;
+mod cleanup;
 mod cli;
 mod clobber;
 mod differential;
@@ -17,8 +18,10 @@ mod interpreter;
 mod lexer_props;
 mod make;
 mod process_model;
+mod procsub;
 mod refusals;
 mod signals;
 mod syntax_bytes;
 mod terminal;
+mod transports;
 mod versus;

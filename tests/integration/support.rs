@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// Generous: a test that needs this long has hung.
@@ -259,4 +260,170 @@ pub fn names(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// A fresh working directory and a fresh `$TMPDIR` for pipe-run runs, so
+/// that a test can see what pipe-run made under `$TMPDIR` (its private
+/// directory, its FIFOs) and that nothing is left there afterwards.
+pub struct Scratch {
+    pub work: tempfile::TempDir,
+    pub tmp: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch {
+            work: tempfile::tempdir().unwrap(),
+            tmp: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// `path` in the working directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.work.path().join(name)
+    }
+
+    /// Write a file into the working directory.
+    pub fn write(&self, name: &str, contents: &str) {
+        std::fs::write(self.path(name), contents).unwrap();
+    }
+
+    /// The contents of a file in the working directory, or `None`.
+    pub fn read(&self, name: &str) -> Option<String> {
+        std::fs::read_to_string(self.path(name)).ok()
+    }
+
+    /// The canonical `$TMPDIR` given to pipe-run.
+    pub fn tmpdir(&self) -> PathBuf {
+        self.tmp.path().canonicalize().unwrap()
+    }
+
+    /// `pipe-run ARGS...` (options, then the expression and its
+    /// parameters) in the working directory with the fresh `$TMPDIR`, an
+    /// empty stdin and the deadline.
+    pub fn cmd(&self, args: &[&str]) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(bin());
+        cmd.args(args)
+            .current_dir(self.work.path())
+            .env("TMPDIR", self.tmpdir())
+            .write_stdin("")
+            .timeout(DEADLINE);
+        cmd
+    }
+
+    /// Run `pipe-run ARGS...` as [`Scratch::cmd`] does and capture
+    /// everything.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().expect("pipe-run starts")
+    }
+
+    /// Start `pipe-run ARGS...` in the background, leading a process group
+    /// of its own (as in signals.rs), with stdout and stderr piped.
+    pub fn start(&self, args: &[&str]) -> Child {
+        use std::os::unix::process::CommandExt;
+        Command::new(bin())
+            .args(args)
+            .current_dir(self.work.path())
+            .env("TMPDIR", self.tmpdir())
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    /// What is left in `$TMPDIR`: empty after every run.
+    pub fn leftovers(&self) -> Vec<String> {
+        names(self.tmp.path())
+    }
+}
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch::new()
+    }
+}
+
+/// Wait for `child` (started with piped stdout and stderr) under the
+/// deadline, then collect what it wrote.
+pub fn finish(mut child: Child) -> Output {
+    use std::io::Read;
+    // Read while waiting, so that a full pipe cannot hold the child up.
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = out.read_to_end(&mut bytes);
+        bytes
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = err.read_to_end(&mut bytes);
+        bytes
+    });
+    let status = wait_with_deadline(&mut child);
+    Output {
+        status,
+        stdout: reader.join().unwrap(),
+        stderr: err_reader.join().unwrap(),
+    }
+}
+
+/// As [`eventually`], but fail at once if `child` (pipe-run) exits first:
+/// a refused expression must not cost the whole deadline.
+pub fn eventually_while_running(child: &mut Child, what: &str, mut cond: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !cond() {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            if let Some(pipe) = child.stderr.as_mut() {
+                let _ = std::io::Read::read_to_string(pipe, &mut err);
+            }
+            panic!("pipe-run exited ({status:?}) before: {what}\n--- stderr:\n{err}");
+        }
+        assert!(start.elapsed() < DEADLINE, "timed out waiting for: {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A run that takes longer than this has hung: generous for 2 slow cores,
+/// far below the 60 s of `DEADLINE`.
+pub const PROMPT: Duration = Duration::from_secs(20);
+
+/// Run `pipe-run ARGS...` in `s` with the short deadline.
+pub fn run_scratch(s: &Scratch, args: &[&str]) -> Output {
+    s.cmd(args)
+        .timeout(PROMPT)
+        .output()
+        .expect("pipe-run starts")
+}
+
+/// Describe a run for an assertion message.
+pub fn show(args: &[&str], out: &Output) -> String {
+    format!(
+        "pipe-run {args:?}: status {}\n--- stdout:\n{}\n--- stderr:\n{}",
+        shell_status(out),
+        String::from_utf8_lossy(&out.stdout),
+        stderr(out)
+    )
+}
+
+/// A deterministic, non-constant generator of 258,888,897 bytes.
+pub const GENERATOR: &str = "seq 1 30000000";
+
+/// `cksum` of the generator's output, computed without pipe-run.
+pub fn expected_cksum() -> &'static str {
+    static SUM: OnceLock<String> = OnceLock::new();
+    SUM.get_or_init(|| {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("{GENERATOR} | cksum"))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let sum = String::from_utf8(out.stdout).unwrap();
+        assert!(sum.ends_with(" 258888897\n"), "{sum}");
+        sum
+    })
 }
