@@ -72,7 +72,7 @@ Exit status:
   N      the status of the rightmost stage that failed (pipefail),
          stages of <(...) and >(...) included; with --no-pipefail,
          the main pipeline's last stage's status
-  128+N  a stage killed by signal N; a stage that writes into an
+  128+N  a stage killed by signal N; a stage whose stdout is an
          edge and is killed by SIGPIPE counts as success
          (`yes | head -1` exits 0)
   2      syntax or usage error, a bad -C DIR, a redirection that

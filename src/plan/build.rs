@@ -83,8 +83,8 @@ struct Builder<'c> {
     fifo_count: usize,
 }
 
-const DUPLEX_HELP: &str = "a duplex pair is a pipeline of two stages on its own (it may be \
-inside a `<(...)`): `server |[sock,duplex] client`";
+const DUPLEX_HELP: &str =
+    "a duplex pair is a whole pipeline of two stages: `server |[sock,duplex] client`";
 
 /// What a stage's fds 0 and 1 are fed by, besides its redirections.
 #[derive(Clone, Copy, Default)]
@@ -117,21 +117,29 @@ impl Builder<'_> {
                     .as_ref()
                     .and_then(|a| a.duplex)
                     .unwrap_or(connector.span);
-                if fed[i].stdin || i > 0 {
-                    return Err(PlanError::new(
-                        PlanErrorKind::Usage,
-                        at,
+                let refuse = |what: &str| {
+                    Err(PlanError::new(PlanErrorKind::Usage, at, what.to_string())
+                        .help(DUPLEX_HELP))
+                };
+                if i > 0 {
+                    return refuse(
                         "a duplex edge feeds the writer's stdin, but a `|` before it already does",
-                    )
-                    .help(DUPLEX_HELP));
+                    );
+                }
+                if first_in {
+                    return refuse(
+                        "a duplex edge feeds the writer's stdin, but the `>(...)` around it already does",
+                    );
                 }
                 if i + 2 < count {
-                    return Err(PlanError::new(
-                        PlanErrorKind::Usage,
-                        at,
+                    return refuse(
                         "a duplex edge takes the reader's stdout, but a `|` after it wants it too",
-                    )
-                    .help(DUPLEX_HELP));
+                    );
+                }
+                if last_out {
+                    return refuse(
+                        "a duplex edge takes the reader's stdout, but the `<(...)` around it wants it too",
+                    );
                 }
                 fed[i].stdin = true;
                 fed[i + 1].stdout = true;

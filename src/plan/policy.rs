@@ -9,16 +9,20 @@ pub struct StatusPolicy {
     /// The last node of the main pipeline: the only one whose status counts
     /// without pipefail, as in sh.
     pub last: NodeId,
-    /// Per node: a death by SIGPIPE is success, because the node writes into
-    /// an edge of the pipeline (a `|`, either side of a duplex socket, a
-    /// `>(...)` or the inside of a `<(...)`), so its reader stopped reading.
-    /// A node that writes only to pipe-run's stdout or to files keeps 141,
-    /// as a caller would see from a plain command.
+    /// Per node: a death by SIGPIPE is success, because the node's stdout
+    /// is an edge of the pipeline (a `|`, either side of a duplex socket,
+    /// the inside of a `<(...)`, or the stdout a `>(...)` shares with its
+    /// stage), so its reader stopped reading. A node whose stdout is
+    /// pipe-run's own stdout (or a file) keeps 141, as a caller would see
+    /// from a plain command, even if it also writes into a `>(...)`: the
+    /// signal may have come from either.
     pub sigpipe_is_success: Vec<bool>,
 }
 
 impl StatusPolicy {
     pub fn of(nodes: &[Node], edges: &[Edge]) -> StatusPolicy {
+        use super::edge::Attach;
+        use super::redirect::FdAction;
         let last = nodes
             .iter()
             .rposition(|n| n.place == Place::Main)
@@ -26,7 +30,22 @@ impl StatusPolicy {
         let sigpipe_is_success = nodes
             .iter()
             .enumerate()
-            .map(|(id, node)| node.edges.iter().any(|&e| edges[e].written_by(id)))
+            .map(|(id, node)| {
+                node.edges.iter().any(|&e| {
+                    let edge = &edges[e];
+                    let on_stdout = match edge.attach_of(id) {
+                        Attach::Fd(fd) => fd == 1,
+                        // `cmd > >(...)`
+                        Attach::Redirect(i) => matches!(
+                            node.stage().redirects.get(i),
+                            Some(FdAction::Edge { fd: 1, .. })
+                        ),
+                        Attach::Path(_) => false,
+                    };
+                    edge.written_by(id)
+                        && (on_stdout || edge.back_fd(edge.is_reader(id)) == Some(1))
+                })
+            })
             .collect();
         StatusPolicy {
             last,

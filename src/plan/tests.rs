@@ -72,8 +72,11 @@ fn an_output_substitution_reads_what_the_command_writes() {
     assert_eq!((e.from.node, e.to.node), (0, 1));
     assert_eq!(e.from.attach, Attach::Fd(63));
     assert_eq!(e.to.attach, Attach::Fd(0));
-    // tee writes into an edge; wc -c writes to pipe-run's stdout.
-    assert_eq!(p.policy.sigpipe_is_success, [true, false]);
+    // tee's stdout is a file, wc -c writes to pipe-run's stdout: a SIGPIPE
+    // of either is a failure, as with bash's pipefail.
+    assert_eq!(p.policy.sigpipe_is_success, [false, false]);
+    let p = plan("tee >(wc -c) | cat").unwrap();
+    assert_eq!(p.policy.sigpipe_is_success, [true, true, false]);
 }
 
 #[test]
@@ -133,6 +136,9 @@ fn a_duplex_pair_owns_both_stdins_and_stdouts() {
     assert!(plan("true | cat |[sock,duplex] cat").is_err());
     assert!(plan("cat |[sock,duplex] cat | cat").is_err());
     assert!(plan("cat |[sock,duplex] cat 2>/dev/null").is_ok());
+    // Inside a substitution, the substitution takes one of the stdios.
+    assert!(plan("cat <(echo 1+2 |[sock,duplex] bc)").is_err());
+    assert!(plan("tee >(cat |[sock,duplex] cat)").is_err());
 }
 
 #[test]

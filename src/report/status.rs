@@ -5,8 +5,8 @@
 //!   counting every stage of the graph, those of `<(...)` and `>(...)`
 //!   included, in the order their text starts; `--no-pipefail`: the main
 //!   pipeline's last stage's status, as plain sh.
-//! - A stage killed by signal N counts as 128+N, except that a stage that
-//!   writes into an edge of the pipeline and is killed by SIGPIPE counts as
+//! - A stage killed by signal N counts as 128+N, except that a stage whose
+//!   stdout is an edge of the pipeline and is killed by SIGPIPE counts as
 //!   success: its reader stopped reading, which is how `yes | head -1` is
 //!   meant to end. The last stage, writing to pipe-run's stdout, keeps 141,
 //!   as a caller would see from a plain command.

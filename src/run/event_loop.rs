@@ -18,7 +18,7 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-use super::fifos::NamedFifos;
+use super::fifos::{KICK, NamedFifos};
 use super::leftovers::{any_child_running, children};
 use super::signals::{Arrived, FORWARDED, Signals};
 use super::sockets::KeptSockets;
@@ -56,7 +56,7 @@ impl EventLoop<'_> {
                 });
                 let stages = &*self.stages;
                 self.fifos
-                    .ended(index, |other| stages.stages[other].set_up());
+                    .ended(index, |other| stages.stages[other].status.is_some());
             }
             if !self.stages.alive() {
                 return;
@@ -72,7 +72,14 @@ impl EventLoop<'_> {
                 self.signals.stop_myself();
                 continue;
             }
-            self.sleep(self.stopping);
+            let stages = &*self.stages;
+            let kicking = self.fifos.kick(|node| !stages.stages[node].set_up());
+            let kick_at = kicking.then(|| Instant::now() + KICK);
+            let wake = match (self.stopping, kick_at) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            self.sleep(wake);
         }
     }
 
@@ -191,7 +198,6 @@ impl EventLoop<'_> {
         drop(fds);
         for index in ready {
             self.stages.stages[index].collect_report();
-            self.fifos.set_up(index);
         }
     }
 }

@@ -1,51 +1,56 @@
-//! Named FIFOs of process substitutions (`--procsub=fifo`), and the rule
-//! that keeps their opens from ever hanging.
+//! Named FIFOs of process substitutions (`--procsub=fifo`), and the rules
+//! that keep their opens from ever hanging.
 //!
 //! The substitution's node (the "child side") opens its FIFO before exec,
 //! and that open blocks until the command that names the FIFO (the
 //! "program side") opens the other end, whenever it gets to it, if ever.
 //! Either side may end without opening, so pipe-run steps in:
 //!
-//! - When the program side ends and the child side has not got past its
-//!   open, pipe-run opens the FIFO read-write (which never blocks, and
-//!   counts as both a reader and a writer) and holds it until the child
-//!   side has exec'd or failed. The child's open completes; once the holder
-//!   is closed, a writer gets SIGPIPE and a reader gets EOF, as if the
-//!   program had opened the FIFO and closed it at once.
-//! - When the child side ends, pipe-run opens the FIFO read-write, removes
-//!   it, and closes it again: a program blocked in its open gets EOF (or
-//!   SIGPIPE), and one that has not opened it yet fails to find it instead
-//!   of waiting for ever.
+//! - Once the program side has ended, the FIFO is orphaned: while a node
+//!   of the child side has still not got past its opens, pipe-run "kicks"
+//!   the FIFO every [`KICK`]: it opens the program's end without blocking
+//!   and closes it at once. A child blocked opening the FIFO then gets
+//!   through, and finds it as the program left it: a writer gets SIGPIPE,
+//!   a reader end of file. (A child may be blocked on another FIFO first,
+//!   so this goes on until every child is set up or gone.)
+//! - When the whole child side has ended, pipe-run opens the FIFO
+//!   read-write, removes it, and closes it again: a program blocked in its
+//!   open gets EOF (or SIGPIPE), and one that has not opened it yet fails to
+//!   find it instead of waiting for ever.
+//!
+//! The child side may be several nodes: a substitution inside the
+//! substitution shares its stdout (or stdin), and opens the FIFO too.
 
-use std::os::fd::OwnedFd;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use nix::fcntl::{OFlag, open};
 use nix::sys::stat::Mode;
 
 use crate::plan::{Attach, NodeId, Plan};
+use crate::transport::{open_holder, remove_fifo};
+
+/// How often an orphaned FIFO is kicked while a child may be blocked on it.
+pub const KICK: Duration = Duration::from_millis(20);
 
 struct Fifo {
     path: PathBuf,
     /// The node whose program opens the FIFO by name.
     program: NodeId,
-    /// The node that opens it before exec.
-    child: NodeId,
-    holder: Option<OwnedFd>,
+    /// The nodes that open it before exec: the substitution's end, and any
+    /// node of it that shares that end (see `Edge::more_readers`).
+    children: Vec<NodeId>,
+    /// The children write into the FIFO (a `<(...)`).
+    children_write: bool,
+    /// The program side has ended.
+    orphaned: bool,
+    /// Removed: nothing more to do.
+    done: bool,
 }
 
 #[derive(Default)]
 pub struct NamedFifos {
     fifos: Vec<Fifo>,
-}
-
-fn open_both_ways(path: &PathBuf) -> Option<OwnedFd> {
-    open(
-        path,
-        OFlag::O_RDWR | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC | OFlag::O_NOFOLLOW,
-        Mode::empty(),
-    )
-    .ok()
 }
 
 impl NamedFifos {
@@ -55,40 +60,64 @@ impl NamedFifos {
             .iter()
             .filter_map(|edge| {
                 let path = edge.named_fifo()?.clone();
-                let (program, child) = match edge.from.attach {
-                    Attach::Path(_) => (edge.from.node, edge.to.node),
-                    _ => (edge.to.node, edge.from.node),
+                let (program, mut children, children_write) = match edge.from.attach {
+                    Attach::Path(_) => (edge.from.node, vec![edge.to.node], false),
+                    _ => (edge.to.node, vec![edge.from.node], true),
                 };
+                children.extend(&edge.more_readers);
+                children.extend(&edge.more_writers);
                 Some(Fifo {
                     path,
                     program,
-                    child,
-                    holder: None,
+                    children,
+                    children_write,
+                    orphaned: false,
+                    done: false,
                 })
             })
             .collect();
         NamedFifos { fifos }
     }
 
-    /// Node `node` ended; `set_up` says whether a node got past its opens.
-    pub fn ended(&mut self, node: NodeId, set_up: impl Fn(NodeId) -> bool) {
-        for fifo in &mut self.fifos {
-            if fifo.program == node && !set_up(fifo.child) && fifo.holder.is_none() {
-                fifo.holder = open_both_ways(&fifo.path);
+    /// Node `node` ended; `ended` says whether a node has ended.
+    pub fn ended(&mut self, node: NodeId, ended: impl Fn(NodeId) -> bool) {
+        for fifo in self.fifos.iter_mut().filter(|f| !f.done) {
+            if fifo.program == node {
+                fifo.orphaned = true;
             }
-            if fifo.child == node {
-                let release = open_both_ways(&fifo.path);
-                let _ = std::fs::remove_file(&fifo.path);
+            if fifo.children.contains(&node) && fifo.children.iter().all(|&c| ended(c)) {
+                let release = open_holder(&fifo.path);
+                let _ = remove_fifo(&fifo.path);
                 drop(release);
-                fifo.holder = None;
+                fifo.done = true;
             }
         }
     }
 
-    /// Node `node` got past its opens (exec'd or failed).
-    pub fn set_up(&mut self, node: NodeId) {
-        for fifo in self.fifos.iter_mut().filter(|f| f.child == node) {
-            fifo.holder = None;
+    /// Kick every orphaned FIFO that a child may still be blocked on;
+    /// `waiting` says whether a node has not got past its opens yet.
+    /// Returns whether any FIFO needs kicking again later.
+    pub fn kick(&mut self, waiting: impl Fn(NodeId) -> bool) -> bool {
+        let mut again = false;
+        for fifo in self.fifos.iter().filter(|f| f.orphaned && !f.done) {
+            if !fifo.children.iter().any(|&c| waiting(c)) {
+                continue;
+            }
+            again = true;
+            // The program's end, without blocking: a reader always opens;
+            // a writer opens only while a reader waits (else ENXIO).
+            let flags = if fifo.children_write {
+                OFlag::O_RDONLY
+            } else {
+                OFlag::O_WRONLY
+            };
+            let kick = open(
+                &fifo.path,
+                flags | OFlag::O_NONBLOCK | OFlag::O_CLOEXEC | OFlag::O_NOFOLLOW,
+                Mode::empty(),
+            );
+            drop(kick);
         }
+        again
     }
 }

@@ -62,6 +62,11 @@ pub struct NodeEnds<'a> {
     pub fifo_opens: Vec<(CString, bool, u32, EdgeId)>,
     /// `|&`: fd 2 becomes a copy of fd 1 after the redirections.
     pub stderr_too: bool,
+    /// The parent's ends of other nodes' edges. They are close-on-exec,
+    /// but a child that may block before exec (opening a FIFO) closes them
+    /// first: while it waits, a copy of a pipe's read end would keep the
+    /// pipe's writer from ever getting SIGPIPE.
+    pub others: Vec<RawFd>,
 }
 
 /// Per-run settings every spawn shares.
@@ -137,11 +142,26 @@ pub fn spawn(
     env: &EnvBlock,
     context: &SpawnContext,
 ) -> io::Result<Spawned> {
+    // The child opens a FIFO itself, and that open may block until
+    // another stage opens the other end: the parent must not wait for this
+    // child's exec, so it forks. Every other stage is started vfork-style.
+    let must_fork = !ends.fifo_opens.is_empty()
+        || stage
+            .redirects
+            .iter()
+            .zip(files)
+            .any(|(action, file)| matches!(action, FdAction::Open { .. }) && file.is_none());
     let mut fds = Vec::new();
     let mut steps = Vec::new();
     for &fd in &context.closed_std_fds {
         fds.push(ChildFd::Close(fd));
         steps.push(StepOrigin::Wiring);
+    }
+    if must_fork {
+        for &fd in &ends.others {
+            fds.push(ChildFd::Close(fd));
+            steps.push(StepOrigin::Wiring);
+        }
     }
     // Every end goes onto its fd in one parallel move; the files and
     // ends that redirections use later are kept out of its way.
@@ -158,12 +178,6 @@ pub fn spawn(
         .collect();
     let highest = moves.iter().map(|m| m.1).max().unwrap_or(0);
     let floor = FLOOR.max(highest + 1);
-    let must_fork = !ends.fifo_opens.is_empty()
-        || stage
-            .redirects
-            .iter()
-            .zip(files)
-            .any(|(action, file)| matches!(action, FdAction::Open { .. }) && file.is_none());
     let report_pipe = if must_fork {
         let (read, write) = pipe2(OFlag::O_CLOEXEC)?;
         Some((read, at_or_above(write, floor)?))
@@ -242,9 +256,6 @@ pub fn spawn(
     let mut sh_argv = vec![c"sh".as_ptr(), program.as_ptr()];
     sh_argv.extend_from_slice(&argv[1..]);
 
-    // The child opens a FIFO itself, and that open may block until
-    // another stage opens the other end: the parent must not wait for this
-    // child's exec, so it forks. Every other stage is started vfork-style.
     let shared = AtomicU64::new(NO_REPORT);
     let setup = ChildSetup {
         program,

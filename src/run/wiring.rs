@@ -7,7 +7,7 @@
 
 use std::ffi::CString;
 use std::io;
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 
 use super::error::{Context as _, Doing, RunError};
@@ -35,6 +35,8 @@ struct Open {
 pub struct Wiring<'p> {
     plan: &'p Plan,
     edges: Vec<Option<Open>>,
+    /// The edges the parent still holds an end of.
+    live: Vec<EdgeId>,
 }
 
 impl Open {
@@ -53,6 +55,7 @@ impl<'p> Wiring<'p> {
         Wiring {
             plan,
             edges: (0..plan.edges.len()).map(|_| None).collect(),
+            live: Vec::new(),
         }
     }
 
@@ -102,6 +105,9 @@ impl<'p> Wiring<'p> {
                     .sides(edge)
                 }
             };
+            if open.reader.is_some() || open.writer.is_some() {
+                self.live.push(id);
+            }
             self.edges[id] = Some(open);
         }
         Ok(())
@@ -141,12 +147,33 @@ impl<'p> Wiring<'p> {
                 ends.onto.push((end, back));
             }
         }
+        let mine: Vec<RawFd> = ends
+            .onto
+            .iter()
+            .map(|(end, _)| end.as_raw_fd())
+            .chain(ends.for_redirects.iter().map(|(_, end)| end.as_raw_fd()))
+            .collect();
+        ends.others = self
+            .live
+            .iter()
+            .filter_map(|&id| self.edges[id].as_ref())
+            .flat_map(|open| [open.reader.as_ref(), open.writer.as_ref()])
+            .flatten()
+            .map(AsRawFd::as_raw_fd)
+            .filter(|fd| !mine.contains(fd))
+            .collect();
         Ok(ends)
     }
 
     /// `node` has started: drop the parent's copies of its ends, except the
     /// socket ends it reads from, which `sockets` keeps until it ends.
     pub fn started(&mut self, node: NodeId, sockets: &mut KeptSockets) {
+        let edges = &self.edges;
+        self.live.retain(|&id| {
+            edges[id]
+                .as_ref()
+                .is_some_and(|o| o.reader.is_some() || o.writer.is_some())
+        });
         for &id in &self.plan.nodes[node].edges {
             let edge = &self.plan.edges[id];
             if let Some(open) = self.edges[id].as_mut() {
