@@ -59,12 +59,12 @@ impl Write for Closed {
     }
 }
 
-/// Where the operands start in `argv`, and how many arguments before that
-/// are not options (a `--`).
 /// Long options that take their value as the next argument (besides
 /// `--file`, which also ends the options).
 const VALUED: [&[u8]; 3] = [b"--chdir", b"--via", b"--procsub"];
 
+/// Where the operands start in `argv`, and how many arguments before that
+/// are not options (a `--`).
 fn operands_start(argv: &[OsString]) -> (usize, usize) {
     let mut i = 1;
     while let Some(arg) = argv.get(i) {

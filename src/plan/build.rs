@@ -442,15 +442,20 @@ fn stage(
     let vars = &context.vars;
     // Each assignment sees the ones before it (`A=1 B=$A`), as in sh; the
     // command's own words and redirections see none of them.
-    let mut seen = vars.clone();
+    // Most stages assign nothing: they share the environment as it is.
     let mut assignments = Vec::new();
-    for a in &command.assignments {
-        let value = expand_assignment(&a.value, &seen).map_err(expand_error)?;
-        let (name, value) = (OsString::from(&a.name), OsString::from_vec(value));
-        seen.set(name.clone(), value.clone());
-        assignments.push((name, value));
-    }
-    let env = seen.env;
+    let env = if command.assignments.is_empty() {
+        vars.env.clone()
+    } else {
+        let mut seen = vars.clone();
+        for a in &command.assignments {
+            let value = expand_assignment(&a.value, &seen).map_err(expand_error)?;
+            let (name, value) = (OsString::from(&a.name), OsString::from_vec(value));
+            seen.set(name.clone(), value.clone());
+            assignments.push((name, value));
+        }
+        seen.env
+    };
     let argv: Vec<OsString> = expand_words(&command.words, vars)
         .map_err(expand_error)?
         .into_iter()

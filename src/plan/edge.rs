@@ -86,15 +86,6 @@ impl Edge {
         }
     }
 
-    /// The node at the other side of the edge from `node`.
-    pub fn other(&self, node: NodeId) -> NodeId {
-        if self.is_reader(node) {
-            self.from.node
-        } else {
-            self.to.node
-        }
-    }
-
     /// A named FIFO that a program opens itself, if this edge has one.
     pub fn named_fifo(&self) -> Option<&PathBuf> {
         match (&self.from.attach, &self.to.attach) {

@@ -54,12 +54,7 @@ pub fn explain(plan: &Plan) -> String {
         );
         for &id in &node.edges {
             let edge = &plan.edges[id];
-            let mine = if edge.to.node == i {
-                &edge.to
-            } else {
-                &edge.from
-            };
-            let line = match &mine.attach {
+            let line = match &edge.attach_of(i) {
                 Attach::Fd(fd) if *fd > 1 => {
                     format!("fd {fd}:    {}", connection(edge, i, edge.to.node == i))
                 }

@@ -83,7 +83,7 @@ pub struct ChildSetup<'a> {
     /// Where to report a failure.
     pub report: ReportTo,
     /// Signals to reset to their default action before unblocking.
-    pub reset_signals: Vec<c_int>,
+    pub reset_signals: &'a [c_int],
     /// The open-file limit to restore before exec, if pipe-run raised it.
     pub fd_limit: Option<libc::rlimit>,
 }
@@ -204,7 +204,7 @@ impl ChildSetup<'_> {
                     libc::sigaction(sig, &old, std::ptr::null_mut());
                 }
             }
-            for &sig in &self.reset_signals {
+            for &sig in self.reset_signals {
                 libc::signal(sig, libc::SIG_DFL);
             }
             let mut empty: libc::sigset_t = std::mem::zeroed();

@@ -49,11 +49,7 @@ impl EventLoop<'_> {
             let arrived = self.signals.take();
             self.pass_on(arrived);
             for index in self.stages.reap() {
-                let stages = &*self.stages;
-                self.sockets.ended(index, |other| {
-                    let stage = &stages.stages[other];
-                    stage.status.is_none().then_some(stage.pid)
-                });
+                self.sockets.ended(index);
                 let stages = &*self.stages;
                 self.fifos
                     .ended(index, |other| stages.stages[other].status.is_some());
@@ -74,7 +70,8 @@ impl EventLoop<'_> {
             }
             let stages = &*self.stages;
             let kicking = self.fifos.kick(|node| !stages.stages[node].set_up());
-            let kick_at = kicking.then(|| Instant::now() + KICK);
+            let holding = self.sockets.release();
+            let kick_at = (kicking || holding).then(|| Instant::now() + KICK);
             let wake = match (self.stopping, kick_at) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),

@@ -149,7 +149,7 @@ pub fn run_with(
         (None, Reaping::StagesOnly)
     };
     // Dropped last among the run's guards: after every stage is reaped.
-    let dir = match &plan.private_dir {
+    let mut dir = match &plan.private_dir {
         Some(path) => Some(PrivateDir::create_at(path).doing(Doing::CreatePrivateDir)?),
         None => None,
     };
@@ -159,6 +159,7 @@ pub fn run_with(
     let context = SpawnContext {
         parent: getpid(),
         reset_signals: signals.child_resets(),
+        stack: std::cell::RefCell::new(vec![0; spawn::CHILD_STACK_WORDS].into_boxed_slice()),
         closed_std_fds: plan.closed_std_fds.iter().map(|&fd| fd as i32).collect(),
         fd_limit: fd_limit.as_ref().map(RaisedLimit::original),
     };
@@ -194,7 +195,9 @@ pub fn run_with(
     // Every FIFO edge is open at both ends and unlinked by now: unless a
     // program still has to open a FIFO by name, the directory goes at once,
     // so that even SIGKILL of pipe-run leaves nothing behind.
-    let dir = dir.filter(|_| plan.edges.iter().any(|e| e.named_fifo().is_some()));
+    if !plan.edges.iter().any(|e| e.named_fifo().is_some()) {
+        drop(dir.take());
+    }
 
     let mut event_loop = EventLoop {
         stages: &mut stages,

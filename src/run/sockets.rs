@@ -1,20 +1,25 @@
 //! Socket edges end like pipes: a reader that exits early makes its writer
-//! die of SIGPIPE.
+//! die of SIGPIPE, and a duplex peer reads end of file.
 //!
-//! `AF_UNIX` sockets differ from pipes when the reader goes first. A writer
-//! blocked on a full socket gets `EPIPE` but no SIGPIPE (and `ECONNRESET`
-//! if data was left unread), so a writer such as `yes` prints an error and
-//! fails where with a pipe it would have ended quietly. So pipe-run keeps
-//! its own copy of every socket end a stage reads from (both ends of a
-//! duplex pair) until that stage has ended, and then:
+//! `AF_UNIX` sockets differ from pipes when the reader goes first: a writer
+//! blocked on a full socket gets `EPIPE` but no SIGPIPE (and `ECONNRESET` if
+//! data was left unread), and a seqpacket writer never gets SIGPIPE at all.
+//! A writer such as `yes` then prints an error and fails where with a pipe
+//! it would have ended quietly. So pipe-run keeps its own copy of every
+//! socket end a stage reads from (both ends of a duplex pair), and once
+//! every stage reading from it has ended, and no process they left behind
+//! holds it (every process's fds are looked at):
 //!
-//! 1. if the writing stage is blocked writing into the socket at that
-//!    moment (its `/proc/PID/syscall` shows a write on an fd that is the
-//!    socket's other end), it is sent SIGPIPE, which a pipe would have
-//!    sent it;
-//! 2. the socket is shut down: a write that starts later gets `EPIPE` and
-//!    SIGPIPE from the kernel, and a duplex peer reads end of file;
-//! 3. what was left unread is thrown away, so closing it resets nothing.
+//! 1. it shuts the end down for writing, so the other side reads end of
+//!    file, but goes on accepting what is written until its buffer is full;
+//! 2. every [`super::fifos::KICK`] it looks whether a process holding the
+//!    other end is blocked writing into the socket (its
+//!    `/proc/PID/syscall` shows a write on an fd that is the socket's other
+//!    end) and sends it SIGPIPE, which a pipe would have sent it; one still
+//!    blocked after that ignores the signal, and the end is shut down for
+//!    reading too, so its write fails with `EPIPE`;
+//! 3. once no process holds the other end any more, it empties the end
+//!    and closes it.
 
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 
@@ -24,17 +29,24 @@ use nix::unistd::Pid;
 use crate::plan::NodeId;
 
 struct Kept {
-    /// The node that reads from `end`.
-    reader: NodeId,
+    /// The nodes that read from `end`, still running.
+    readers: Vec<NodeId>,
     end: OwnedFd,
-    /// The node that writes into the other end, and that end's inode.
-    writer: NodeId,
+    /// Its inode, and the inode of the other end, which the writers write
+    /// into.
+    inode: u64,
     writer_inode: u64,
+    /// Shut down for writing already.
+    shut: bool,
+    /// The blocked writers sent SIGPIPE so far.
+    piped: Vec<Pid>,
 }
 
 #[derive(Default)]
 pub struct KeptSockets {
     kept: Vec<Kept>,
+    /// Ends whose readers have all ended, on their way out.
+    releasing: Vec<Kept>,
 }
 
 /// The inode of a socket, as `/proc/PID/fd` links name it.
@@ -43,33 +55,114 @@ pub fn inode(fd: &OwnedFd) -> u64 {
 }
 
 impl KeptSockets {
-    /// Keep `end`, which `reader` reads from and `writer` writes into
-    /// through the socket with inode `writer_inode`, until `reader` ends.
-    pub fn keep(&mut self, reader: NodeId, end: OwnedFd, writer: NodeId, writer_inode: u64) {
+    /// Keep `end`, which `readers` read from, and whose other end has
+    /// inode `writer_inode`, until every reader has ended.
+    pub fn keep(&mut self, readers: Vec<NodeId>, end: OwnedFd, writer_inode: u64) {
+        let inode = inode(&end);
         self.kept.push(Kept {
-            reader,
+            readers,
             end,
-            writer,
+            inode,
             writer_inode,
+            shut: false,
+            piped: Vec::new(),
         });
     }
 
-    /// `node` ended: release the socket ends it read from. `running` gives
-    /// the pid of a node still running.
-    pub fn ended(&mut self, node: NodeId, running: impl Fn(NodeId) -> Option<Pid>) {
-        let (ended, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.kept)
+    /// `node` ended: the ends it was the last reader of start on their way
+    /// out.
+    pub fn ended(&mut self, node: NodeId) {
+        for kept in &mut self.kept {
+            kept.readers.retain(|&r| r != node);
+        }
+        let (done, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.kept)
             .into_iter()
-            .partition(|k| k.reader == node);
+            .partition(|k| k.readers.is_empty());
         self.kept = kept;
-        for k in ended {
-            if let Some(pid) = running(k.writer)
-                && blocked_writing(pid, k.writer_inode)
-            {
-                let _ = kill(pid, Signal::SIGPIPE);
+        self.releasing.extend(done);
+    }
+
+    /// Take each end on its way out one step further (see the module
+    /// documentation). Returns whether some end needs looking at again
+    /// later.
+    pub fn release(&mut self) -> bool {
+        if self.releasing.is_empty() {
+            return false;
+        }
+        let mut left = Vec::new();
+        for mut k in std::mem::take(&mut self.releasing) {
+            let holders = holders(&[k.inode, k.writer_inode]);
+            // A process a reader left behind still reads from it.
+            if !holders[0].is_empty() {
+                left.push(k);
+                continue;
             }
-            release(k.end);
+            if !k.shut {
+                // SAFETY: shutdown on an fd this struct owns.
+                unsafe { libc::shutdown(k.end.as_raw_fd(), libc::SHUT_WR) };
+                k.shut = true;
+            }
+            let blocked: Vec<Pid> = holders[1]
+                .iter()
+                .copied()
+                .filter(|&p| blocked_writing(p, k.writer_inode))
+                .collect();
+            if blocked.iter().any(|p| k.piped.contains(p)) {
+                // Still blocked after SIGPIPE: it ignores the signal, so
+                // its write fails with EPIPE instead, as on a pipe.
+                // SAFETY: shutdown on an fd this struct owns.
+                unsafe { libc::shutdown(k.end.as_raw_fd(), libc::SHUT_RDWR) };
+            }
+            for &pid in &blocked {
+                let _ = kill(pid, Signal::SIGPIPE);
+                k.piped.push(pid);
+            }
+            if holders[1].is_empty() {
+                drain(k.end.as_raw_fd());
+            } else {
+                left.push(k);
+            }
+        }
+        self.releasing = left;
+        !self.releasing.is_empty()
+    }
+}
+
+/// For each socket inode, the processes (other than pipe-run) that have it
+/// open: every process's fds are looked at, since what a stage left
+/// behind may have gone anywhere.
+fn holders(inodes: &[u64]) -> Vec<Vec<Pid>> {
+    let mut found = vec![Vec::new(); inodes.len()];
+    let names: Vec<String> = inodes.iter().map(|i| format!("socket:[{i}]")).collect();
+    let me = std::process::id().to_string();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return found;
+    };
+    for entry in procs.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .filter(|n| *n != me)
+            .and_then(|n| n.parse().ok())
+        else {
+            continue;
+        };
+        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else {
+            continue;
+        };
+        for fd in fds.flatten() {
+            let Ok(link) = std::fs::read_link(fd.path()) else {
+                continue;
+            };
+            if let Some(i) = names.iter().position(|n| link.as_os_str() == n.as_str()) {
+                let pid = Pid::from_raw(pid);
+                if !found[i].contains(&pid) {
+                    found[i].push(pid);
+                }
+            }
         }
     }
+    found
 }
 
 /// Is `pid` blocked in a write to the socket with inode `inode`?
@@ -97,16 +190,6 @@ fn blocked_writing(pid: Pid, inode: u64) -> bool {
     }
     std::fs::read_link(format!("/proc/{pid}/fd/{fd}"))
         .is_ok_and(|link| link.as_os_str() == format!("socket:[{inode}]").as_str())
-}
-
-fn release(end: OwnedFd) {
-    let fd = end.as_raw_fd();
-    // SAFETY: shutdown on an fd this function owns.
-    unsafe { libc::shutdown(fd, libc::SHUT_RDWR) };
-    // Nothing more can arrive once shut down: empty it, so that closing it
-    // does not reset the peer.
-    drain(fd);
-    drop(end);
 }
 
 /// Read and throw away what is queued, without blocking.

@@ -1,6 +1,7 @@
 //! Starting one stage: prepare its [`ChildSetup`] in the parent, fork, and
 //! let the child apply it.
 
+use std::cell::RefCell;
 use std::ffi::{CString, c_int};
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
@@ -73,6 +74,9 @@ pub struct NodeEnds<'a> {
 pub struct SpawnContext {
     pub parent: Pid,
     pub reset_signals: Vec<i32>,
+    /// The stack vfork children run on until they exec: one for the run,
+    /// since each child has exec'd or exited before the next spawn.
+    pub stack: RefCell<Box<[u128]>>,
     /// Standard fds that were closed when pipe-run started: closed again
     /// in every stage before its edges and redirections are set up, as a
     /// shell passes a closed fd on.
@@ -96,7 +100,7 @@ fn null_terminated(strings: &[CString]) -> Vec<*const libc::c_char> {
 }
 
 /// Stack for a vfork child: `ChildSetup::exec` needs well under a page.
-const CHILD_STACK_WORDS: usize = 4096;
+pub const CHILD_STACK_WORDS: usize = 4096;
 
 extern "C" fn vfork_child(arg: *mut libc::c_void) -> c_int {
     // SAFETY: `arg` is the `&ChildSetup` passed by `vfork_exec`, alive until
@@ -109,8 +113,7 @@ extern "C" fn vfork_child(arg: *mut libc::c_void) -> c_int {
 /// has exec'd or exited. The child shares pipe-run's memory, which is safe
 /// because it only reads `setup`, writes nothing but its own stack, and
 /// runs no signal handler (all signals are blocked until it has reset them).
-fn vfork_exec(setup: &ChildSetup) -> io::Result<Pid> {
-    let mut stack = vec![0u128; CHILD_STACK_WORDS];
+fn vfork_exec(setup: &ChildSetup, stack: &mut [u128]) -> io::Result<Pid> {
     // SAFETY: the stack grows down from the end of a live, 16-byte aligned
     // buffer that outlives the child's use of it (the parent is suspended
     // until the child execs or exits); `vfork_child` is a plain function.
@@ -269,7 +272,7 @@ pub fn spawn(
             Some((_, write)) => ReportTo::Pipe(write.as_raw_fd()),
             None => ReportTo::Shared(&shared),
         },
-        reset_signals: context.reset_signals.clone(),
+        reset_signals: &context.reset_signals,
         fd_limit: context.fd_limit,
     };
 
@@ -287,7 +290,7 @@ pub fn spawn(
             ForkResult::Parent { child } => child,
         }
     } else {
-        vfork_exec(&setup)?
+        vfork_exec(&setup, &mut context.stack.borrow_mut())?
     };
     drop(blocked);
     let report = match report_pipe {

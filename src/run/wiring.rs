@@ -192,22 +192,20 @@ impl<'p> Wiring<'p> {
                 } else {
                     open.writer.take()
                 };
-                // The socket end is released when its own node ends.
-                let node = if reader { edge.to.node } else { edge.from.node };
-                // A socket shared with a substitution is closed as it is:
-                // shutting it down would cut the other readers off.
-                let keep = (reader || edge.transport.duplex)
-                    && edge.transport.kind.is_socket()
-                    && edge.more_readers.is_empty()
-                    && edge.more_writers.is_empty();
+                let keep = (reader || edge.transport.duplex) && edge.transport.kind.is_socket();
                 if let (Some(end), true) = (end, keep) {
-                    // The peer writes into the other end.
-                    let (peer, peer_inode) = if reader {
-                        (edge.from.node, open.inodes.1)
+                    // The nodes on this side read from it.
+                    if reader {
+                        let side = std::iter::once(edge.to.node)
+                            .chain(edge.more_readers.iter().copied())
+                            .collect();
+                        sockets.keep(side, end, open.inodes.1);
                     } else {
-                        (edge.to.node, open.inodes.0)
-                    };
-                    sockets.keep(node, end, peer, peer_inode);
+                        let side = std::iter::once(edge.from.node)
+                            .chain(edge.more_writers.iter().copied())
+                            .collect();
+                        sockets.keep(side, end, open.inodes.0);
+                    }
                 }
             }
         }

@@ -13,7 +13,7 @@ use nix::errno::Errno;
 use nix::sys::stat::{FchmodatFlags, Mode, fchmod, fchmodat, fstat};
 use nix::unistd::{AccessFlags, UnlinkatFlags, access, geteuid};
 
-/// A directory `pipe-run.XXXXXX` under `$TMPDIR` (or `/tmp`), mode 0700,
+/// A directory under `$TMPDIR` (or `/tmp`), mode 0700,
 /// owned by pipe-run's effective user. Entries are made and removed through
 /// the directory's fd; dropping it removes every entry it made and the
 /// directory itself.

@@ -771,3 +771,63 @@ fn an_inner_pipeline_reads_the_stdin_of_its_stage_as_in_bash() {
         }
     }
 }
+
+// ---------------------------------------------------------------------
+// Found in review: hangs and statuses.
+
+#[test]
+fn a_writer_is_not_kept_alive_by_a_substitution_waiting_on_its_fifo() {
+    // The `cat` of `>(...)` opens its FIFO before exec, and must not hold a
+    // copy of the yes→head pipe while it waits, or yes never gets SIGPIPE.
+    let s = scratch();
+    let out = run(
+        &s,
+        &["--procsub=fifo"],
+        "yes >(cat >/dev/null) | head -1",
+        &[],
+    );
+    assert_eq!(shell_status(&out), 0);
+}
+
+#[test]
+fn a_fifo_shared_by_a_nested_substitution_never_hangs() {
+    // `cat` shares yes's stdout (the first FIFO) and opens it too, after
+    // blocking on its own FIFO, which yes never opens.
+    for _ in 0..5 {
+        let s = scratch();
+        let out = run(&s, &["--procsub=fifo"], "true <(yes >(cat))", &[]);
+        assert_eq!(shell_status(&out), 0, "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn the_last_stage_writing_to_stdout_keeps_141_even_with_a_substitution() {
+    // tee writes to pipe-run's stdout and into `>(...)`: its SIGPIPE may
+    // come from the stdout, so it counts, as with bash's pipefail.
+    let s = scratch();
+    let out = s
+        .cmd(&["seq 1000000 | tee >(cat >/dev/null)"])
+        .output()
+        .unwrap();
+    // stdout is a pipe read to the end here: nothing breaks, status 0.
+    assert_eq!(shell_status(&out), 0);
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("\"$0\" 'seq 1000000 | tee >(cat >/dev/null)' | head -1; echo \"${PIPESTATUS:-}\"")
+        .arg(crate::support::bin())
+        .env("TMPDIR", s.tmpdir())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().next(),
+        Some("1")
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("\"$0\" 'seq 1000000 | tee >(cat >/dev/null)' | head -1 >/dev/null; echo ${PIPESTATUS[0]}")
+        .arg(crate::support::bin())
+        .env("TMPDIR", s.tmpdir())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "141\n");
+}

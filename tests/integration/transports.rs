@@ -823,3 +823,40 @@ fn explain_shows_via() {
     assert_eq!(shell_status(&out), 0, "{what}");
     assert!(stdout(&out).contains("seqpacket"), "{what}");
 }
+
+// ---------------------------------------------------------------------
+// Socket edges shared with substitutions, writers below a stage, readers
+// that leave a process behind.
+
+#[test]
+fn a_socket_reader_shared_with_a_substitution_still_gives_sigpipe() {
+    // head's stdin is shared with the `cat` inside `<(cat)`: the socket is
+    // released only when both have ended, and yes dies of SIGPIPE.
+    let s = Scratch::new();
+    let out = run_scratch(&s, &["yes |[sock] head -1 <(cat)"]);
+    assert_eq!(shell_status(&out), 0, "{}", show(&[], &out));
+}
+
+#[test]
+fn a_writer_below_the_stage_gets_sigpipe_from_a_socket() {
+    let s = Scratch::new();
+    for kind in ["sock", "seqpacket"] {
+        let expr = format!("sh -c 'yes; echo done' |[{kind}] head -1");
+        let out = run_scratch(&s, &[&expr]);
+        assert_eq!(shell_status(&out), 0, "{}", show(&[&expr], &out));
+        assert_eq!(stdout(&out), "y\n");
+    }
+}
+
+#[test]
+fn a_process_the_reader_leaves_behind_keeps_reading_the_socket() {
+    // The reading stage exits at once, leaving a background process that
+    // reads the socket later: the socket must not be shut down under it.
+    let s = Scratch::new();
+    let expr = "seq 100000 |[sock] sh -c 'exec 3<&0; (sleep 0.3; wc -l <&3 > count) & exit 0'";
+    let out = run_scratch(&s, &["--keep-orphans", expr]);
+    assert_eq!(shell_status(&out), 0, "{}", show(&[expr], &out));
+    crate::support::eventually("the background reader wrote its count", || {
+        std::fs::read_to_string(s.work.path().join("count")).is_ok_and(|c| c == "100000\n")
+    });
+}
