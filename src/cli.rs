@@ -95,7 +95,7 @@ The full manual: man pipe-run (in a source tree: man -l man/pipe-run.1).";
 /// program and checks every redirection before anything runs, then runs the
 /// stages wired with pipes, FIFOs or socketpairs as each edge asks. Anything
 /// outside the subset is refused with an error pointing at it.
-#[derive(Debug, Parser)]
+#[derive(Debug, Default, Parser)]
 #[command(
     name = "pipe-run",
     version,

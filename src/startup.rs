@@ -34,3 +34,28 @@ pub fn closed_standard_fds() -> Vec<u32> {
     let bits = CLOSED.load(Ordering::SeqCst);
     (0..3).filter(|fd| bits & (1 << fd) != 0).collect()
 }
+
+/// What the Rust runtime's start-up does that pipe-run relies on, for a
+/// binary with its own `main`: SIGPIPE ignored, so that a write to a closed
+/// pipe fails with EPIPE instead of killing pipe-run (stages get the
+/// default back before exec), and closed fds 0-2 reopened on `/dev/null`,
+/// so that no file pipe-run opens lands on one of them. Call it first
+/// thing, after [`record_standard_fds`] has run.
+pub fn runtime_setup() {
+    // SAFETY: setting a signal's disposition to SIG_IGN.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+    for fd in 0..3 {
+        // SAFETY: F_GETFD only reads the flags of a descriptor number.
+        if unsafe { libc::fcntl(fd, libc::F_GETFD) } >= 0 {
+            continue;
+        }
+        // SAFETY: open, dup2 and close on a path literal and fds we own.
+        unsafe {
+            let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
+            if null >= 0 && null != fd {
+                libc::dup2(null, fd);
+                libc::close(null);
+            }
+        }
+    }
+}

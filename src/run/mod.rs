@@ -159,7 +159,7 @@ pub fn run_with(
     let context = SpawnContext {
         parent: getpid(),
         reset_signals: signals.child_resets(),
-        stack: std::cell::RefCell::new(vec![0; spawn::CHILD_STACK_WORDS].into_boxed_slice()),
+        stack: std::cell::RefCell::new(Box::new_uninit_slice(spawn::CHILD_STACK_WORDS)),
         closed_std_fds: plan.closed_std_fds.iter().map(|&fd| fd as i32).collect(),
         fd_limit: fd_limit.as_ref().map(RaisedLimit::original),
     };

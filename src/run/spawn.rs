@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::ffi::{CString, c_int};
 use std::io;
+use std::mem::MaybeUninit;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 
@@ -75,8 +76,9 @@ pub struct SpawnContext {
     pub parent: Pid,
     pub reset_signals: Vec<i32>,
     /// The stack vfork children run on until they exec: one for the run,
-    /// since each child has exec'd or exited before the next spawn.
-    pub stack: RefCell<Box<[u128]>>,
+    /// since each child has exec'd or exited before the next spawn. Left
+    /// uninitialised, so only the pages a child touches are ever mapped.
+    pub stack: RefCell<Box<[MaybeUninit<u128>]>>,
     /// Standard fds that were closed when pipe-run started: closed again
     /// in every stage before its edges and redirections are set up, as a
     /// shell passes a closed fd on.
@@ -113,7 +115,7 @@ extern "C" fn vfork_child(arg: *mut libc::c_void) -> c_int {
 /// has exec'd or exited. The child shares pipe-run's memory, which is safe
 /// because it only reads `setup`, writes nothing but its own stack, and
 /// runs no signal handler (all signals are blocked until it has reset them).
-fn vfork_exec(setup: &ChildSetup, stack: &mut [u128]) -> io::Result<Pid> {
+fn vfork_exec(setup: &ChildSetup, stack: &mut [MaybeUninit<u128>]) -> io::Result<Pid> {
     // SAFETY: the stack grows down from the end of a live, 16-byte aligned
     // buffer that outlives the child's use of it (the parent is suspended
     // until the child execs or exits); `vfork_child` is a plain function.
