@@ -70,12 +70,11 @@ impl EventLoop<'_> {
             }
             let stages = &*self.stages;
             let kicking = self.fifos.kick(|node| !stages.stages[node].set_up());
-            let holding = self.sockets.release();
-            let kick_at = (kicking || holding).then(|| Instant::now() + KICK);
-            let wake = match (self.stopping, kick_at) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            let kick_at = kicking.then(|| Instant::now() + KICK);
+            let wake = [self.stopping, kick_at, self.sockets.release()]
+                .into_iter()
+                .flatten()
+                .min();
             self.sleep(wake);
         }
     }

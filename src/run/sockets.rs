@@ -12,8 +12,8 @@
 //!
 //! 1. it shuts the end down for writing, so the other side reads end of
 //!    file, but goes on accepting what is written until its buffer is full;
-//! 2. every [`super::fifos::KICK`] it looks whether a process holding the
-//!    other end is blocked writing into the socket (its
+//! 2. now and then (after 20 ms, then less and less often) it looks
+//!    whether a process holding the other end is blocked writing into the socket (its
 //!    `/proc/PID/syscall` shows a write on an fd that is the socket's other
 //!    end) and sends it SIGPIPE, which a pipe would have sent it; one still
 //!    blocked after that ignores the signal, and the end is shut down for
@@ -22,6 +22,7 @@
 //!    and closes it.
 
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
@@ -40,7 +41,18 @@ struct Kept {
     shut: bool,
     /// The blocked writers sent SIGPIPE so far.
     piped: Vec<Pid>,
+    /// When to look again, and how long to wait after that: looking means
+    /// reading every process's fds, so a writer that takes its time (`tail
+    /// -f`) is looked at less and less often, up to [`SLOWEST`].
+    next_look: Instant,
+    wait: Duration,
 }
+
+/// The first wait between two looks at an end on its way out.
+const FIRST_WAIT: Duration = Duration::from_millis(20);
+
+/// The longest wait between two looks.
+const SLOWEST: Duration = Duration::from_secs(1);
 
 #[derive(Default)]
 pub struct KeptSockets {
@@ -66,6 +78,8 @@ impl KeptSockets {
             writer_inode,
             shut: false,
             piped: Vec::new(),
+            next_look: Instant::now(),
+            wait: FIRST_WAIT,
         });
     }
 
@@ -83,14 +97,20 @@ impl KeptSockets {
     }
 
     /// Take each end on its way out one step further (see the module
-    /// documentation). Returns whether some end needs looking at again
-    /// later.
-    pub fn release(&mut self) -> bool {
+    /// documentation). Returns when some end needs looking at again.
+    pub fn release(&mut self) -> Option<Instant> {
         if self.releasing.is_empty() {
-            return false;
+            return None;
         }
+        let now = Instant::now();
         let mut left = Vec::new();
         for mut k in std::mem::take(&mut self.releasing) {
+            if now < k.next_look {
+                left.push(k);
+                continue;
+            }
+            k.next_look = now + k.wait;
+            k.wait = (k.wait * 2).min(SLOWEST);
             let holders = holders(&[k.inode, k.writer_inode]);
             // A process a reader left behind still reads from it.
             if !holders[0].is_empty() {
@@ -124,7 +144,7 @@ impl KeptSockets {
             }
         }
         self.releasing = left;
-        !self.releasing.is_empty()
+        self.releasing.iter().map(|k| k.next_look).min()
     }
 }
 
