@@ -117,6 +117,21 @@ impl Builder<'_> {
                     .as_ref()
                     .and_then(|a| a.duplex)
                     .unwrap_or(connector.span);
+                if !transport.kind.is_socket() {
+                    // `|[duplex]` takes its transport from `--via`.
+                    return Err(PlanError::new(
+                        PlanErrorKind::Usage,
+                        at,
+                        format!(
+                            "`duplex` needs `sock` or `seqpacket`: the {} that `--via` gives \
+                             (a pipe by default) carries data one way",
+                            transport.kind.name()
+                        ),
+                    )
+                    .help(
+                        "write `|[sock,duplex]` or `|[seqpacket,duplex]`, or give `--via sock`",
+                    ));
+                }
                 let refuse = |what: &str| {
                     Err(PlanError::new(PlanErrorKind::Usage, at, what.to_string())
                         .help(DUPLEX_HELP))

@@ -136,6 +136,20 @@ fn a_duplex_pair_owns_both_stdins_and_stdouts() {
     assert!(plan("true | cat |[sock,duplex] cat").is_err());
     assert!(plan("cat |[sock,duplex] cat | cat").is_err());
     assert!(plan("cat |[sock,duplex] cat 2>/dev/null").is_ok());
+    // `|[duplex]` takes its transport from `--via`.
+    let err = plan("cat |[duplex] cat").unwrap_err();
+    assert!(
+        err.message.contains("needs `sock` or `seqpacket`"),
+        "{}",
+        err.message
+    );
+    let context = Context {
+        via: Kind::Sock,
+        ..Context::from_process("pipe-run".into(), vec![], false)
+    };
+    let p = Plan::build(&parse("cat |[duplex] cat").unwrap(), &context).unwrap();
+    assert!(p.edges[0].transport.duplex);
+    assert_eq!(p.edges[0].transport.kind, Kind::Sock);
     // Inside a substitution, the substitution takes one of the stdios.
     assert!(plan("cat <(echo 1+2 |[sock,duplex] bc)").is_err());
     assert!(plan("tee >(cat |[sock,duplex] cat)").is_err());

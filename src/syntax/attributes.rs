@@ -191,13 +191,8 @@ pub fn parse(inner: &[Located], span: Span) -> Result<EdgeAttributes, SyntaxErro
                 )
                 .help("write `|[sock,duplex]` or `|[seqpacket,duplex]`"));
             }
-            None => {
-                return Err(SyntaxError::new(
-                    duplex,
-                    "`duplex` needs `sock` or `seqpacket`: the default pipe carries data one way",
-                )
-                .help("write `|[sock,duplex]` or `|[seqpacket,duplex]`"));
-            }
+            // The transport comes from `--via`: the plan checks it.
+            None => {}
         }
     }
     Ok(attrs)
@@ -562,9 +557,6 @@ mod tests {
             Some("write `|[sock,duplex]` or `|[seqpacket,duplex]`")
         );
         assert_eq!(under("|[duplex,pipe]"), "duplex");
-        let e = err("|[duplex]");
-        assert!(e.message.contains("needs `sock` or `seqpacket`"), "{e:?}");
-        assert_eq!(e.span, Span::new(2, 8));
     }
 
     #[test]
