@@ -34,7 +34,7 @@ pub fn build(pipeline: &Pipeline, context: &Context) -> Result<Plan, PlanError> 
         edges: Vec::new(),
         programs: Programs::default(),
         created: HashSet::new(),
-        fifos: context.procsub.uses_fifos(),
+        fifos: None,
         private_dir: None,
         fifo_count: 0,
     };
@@ -76,8 +76,9 @@ struct Builder<'c> {
     edges: Vec<Edge>,
     programs: Programs,
     created: HashSet<PathBuf>,
-    /// Substitutions in arguments are named by FIFOs.
-    fifos: bool,
+    /// Substitutions in arguments are named by FIFOs: looked up (a `stat`
+    /// of `/dev/fd`) at the first one.
+    fifos: Option<bool>,
     private_dir: Option<PathBuf>,
     /// Named FIFOs made so far.
     fifo_count: usize,
@@ -286,7 +287,8 @@ impl Builder<'_> {
         sub: &ProcSub,
         next_fd: &mut u32,
     ) -> Result<Vec<u8>, PlanError> {
-        if self.fifos {
+        let procsub = self.context.procsub;
+        if *self.fifos.get_or_insert_with(|| procsub.uses_fifos()) {
             let dir = self.private_dir.get_or_insert_with(private_dir_path);
             self.fifo_count += 1;
             let path = dir.join(format!("procsub-{}", self.fifo_count));
