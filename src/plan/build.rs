@@ -379,10 +379,7 @@ fn inherit_std_edges(nodes: &mut [Node], edges: &mut [Edge]) {
         })
     };
     let has_fd = |nodes: &[Node], edges: &[Edge], id: NodeId, fd: u32| {
-        nodes[id].edges.iter().any(|&e| {
-            let edge = &edges[e];
-            edge.attach_of(id) == Attach::Fd(fd) || edge.back_fd(edge.is_reader(id)) == Some(fd)
-        })
+        nodes[id].edges.iter().any(|&e| edges[e].on_fd(id, fd))
     };
     for id in 0..nodes.len() {
         let Place::Substitution { of, .. } = nodes[id].place else {

@@ -72,6 +72,12 @@ impl Edge {
         self.to.node == node || self.more_readers.contains(&node)
     }
 
+    /// Is this edge on fd `fd` of `node` before the node's redirections:
+    /// attached there, or the duplex way back?
+    pub fn on_fd(&self, node: NodeId, fd: u32) -> bool {
+        self.attach_of(node) == Attach::Fd(fd) || self.back_fd(self.is_reader(node)) == Some(fd)
+    }
+
     /// How `node`'s end reaches it: its own attach, or fd 0 or 1 for a node
     /// that shares the edge.
     pub fn attach_of(&self, node: NodeId) -> Attach {

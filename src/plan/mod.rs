@@ -77,13 +77,6 @@ impl Plan {
             .edges
             .iter()
             .map(|&e| &self.edges[e])
-            .filter(move |e| {
-                let (mine, reader) = if e.to.node == id {
-                    (&e.to, true)
-                } else {
-                    (&e.from, false)
-                };
-                mine.attach == Attach::Fd(fd) || e.back_fd(reader) == Some(fd)
-            })
+            .filter(move |e| e.on_fd(id, fd))
     }
 }

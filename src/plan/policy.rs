@@ -33,17 +33,15 @@ impl StatusPolicy {
             .map(|(id, node)| {
                 node.edges.iter().any(|&e| {
                     let edge = &edges[e];
-                    let on_stdout = match edge.attach_of(id) {
-                        Attach::Fd(fd) => fd == 1,
-                        // `cmd > >(...)`
+                    // `cmd > >(...)` puts the edge on fd 1 by a redirection.
+                    let redirected = match edge.attach_of(id) {
                         Attach::Redirect(i) => matches!(
                             node.stage().redirects.get(i),
                             Some(FdAction::Edge { fd: 1, .. })
                         ),
-                        Attach::Path(_) => false,
+                        _ => false,
                     };
-                    edge.written_by(id)
-                        && (on_stdout || edge.back_fd(edge.is_reader(id)) == Some(1))
+                    edge.written_by(id) && (edge.on_fd(id, 1) || redirected)
                 })
             })
             .collect();

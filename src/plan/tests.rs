@@ -175,6 +175,7 @@ fn a_substitution_shares_the_stdin_and_stdout_edges_of_its_node() {
     let p = plan("echo hi | cat <(cat)").unwrap();
     let from_echo = p.edges.iter().find(|e| e.from.node == 0).unwrap();
     assert_eq!(from_echo.more_readers, [2]);
+    assert_eq!(p.edges_on(2, 0).count(), 1);
     // Nested: the inner one shares what its own node shares.
     let p = plan("echo hi | cat <(cat <(cat))").unwrap();
     let from_echo = p.edges.iter().find(|e| e.from.node == 0).unwrap();
