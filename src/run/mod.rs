@@ -148,7 +148,8 @@ pub fn run_with(
     } else {
         (None, Reaping::StagesOnly)
     };
-    // Dropped last among the run's guards: after every stage is reaped.
+    // Declared before the stages guard, so dropped after it: the directory
+    // goes only once every stage is reaped, on an early return or a panic too.
     let mut dir = match &plan.private_dir {
         Some(path) => Some(PrivateDir::create_at(path).doing(Doing::CreatePrivateDir)?),
         None => None,
